@@ -1,0 +1,64 @@
+import { pipe } from 'fp-ts/function';
+import * as TE from 'fp-ts/TaskEither';
+import { verificationSessionDecider } from '../domain/verification-session/decider.js';
+import { loadStream } from '../ledger/command-handler.js';
+import { createSessionProcessor } from '../ledger/processors/session-processor.js';
+import { sessionStream } from '../ledger/streams.js';
+import type { Verifier } from '../ledger/verifier.js';
+import { execute, type LedgerRuntime } from './runtime.js';
+
+/**
+ * The ledger's own actor: it runs checks after a submission and completes redactions, and its
+ * events say so (`actor: {type: 'system'}`), caused by the event that triggered them.
+ */
+export const createProcessManagerRuntime = (
+  runtime: LedgerRuntime,
+  options: {
+    readonly verifier: Verifier;
+    readonly simulatedDelayMs: number;
+    readonly redactionDelayMs: number;
+    readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+    readonly onError: (error: unknown, sessionId: string) => void;
+  },
+) => {
+  const run = execute(runtime);
+  const processor = createSessionProcessor({
+    store: runtime.store,
+    serializer: runtime.serializer,
+    verifier: options.verifier,
+    clock: runtime.clock,
+    newReportId: runtime.ids.report,
+    simulatedDelayMs: options.simulatedDelayMs,
+    redactionDelayMs: options.redactionDelayMs,
+    retry: options.retry,
+    onError: options.onError,
+    execute: (command, cause) => {
+      const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';
+      return run(verificationSessionDecider, sessionStream(command.sessionId), command, {
+        actor: { type: 'system', component },
+        requestId: null,
+        correlationId: cause.correlationId,
+        causationId: cause.eventId,
+      })();
+    },
+    loadSession: (id) =>
+      pipe(
+        loadStream(runtime, verificationSessionDecider, sessionStream(id)),
+        TE.map(({ state }) => (state._tag === 'Existing' ? state.session : undefined)),
+      )(),
+  });
+
+  return {
+    start: processor.start,
+    stop: processor.stop,
+    /** Settles repeatedly: finishing one piece of work may append events that cause more. */
+    settle: async () => {
+      for (;;) {
+        const target = runtime.lastWritten;
+        await processor.settle(target);
+        if (runtime.lastWritten === target) return;
+      }
+    },
+  };
+};
+

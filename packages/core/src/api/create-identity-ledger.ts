@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import * as t from 'io-ts';
+import { describeErrors } from '../domain/shared/event-codec.js';
+import { verificationSessionDecider } from '../domain/verification-session/decider.js';
+import { loadStream } from '../ledger/command-handler.js';
+import type { DeserializeError } from '../ledger/serializer.js';
+import { createMemoryEventStore } from '../ledger/event-store/memory-store.js';
+import type { EventStore, GlobalPosition } from '../ledger/event-store/port.js';
+import { createProcessManagerRuntime } from './background.js';
+import { createMemoryReadModel } from '../ledger/projections/memory-read-model.js';
+import type { ReadModel } from '../ledger/projections/read-model.js';
+import { createProjectionRunner } from '../ledger/projections/runner.js';
+import { createEventSerializer, type DataCodec } from '../ledger/serializer.js';
+import { sessionStream } from '../ledger/streams.js';
+import { createTestModeVerifier } from '../ledger/test-mode-verifier.js';
+import type { Verifier } from '../ledger/verifier.js';
+import { createCustomerOperations } from './customers.js';
+import { randomIds, sessionToken, type IdSource } from './ids.js';
+import { autoPagingList, type ListPromise } from './list.js';
+import type { ListObject } from './objects.js';
+import { promiseFace, toPromise } from './promise-face.js';
+import { isValidApiKey, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { createTestHelperOperations } from './test-helpers.js';
+import { createVerificationReportOperations } from './verification-reports.js';
+import { createVerificationSessionOperations } from './verification-sessions.js';
+
+/** The plain settings, checked by a codec; collaborators (store, verifier, clock) are passed as they are. */
+const SettingsC = t.partial({
+  apiKey: t.string,
+  hostedFlowBaseUrl: t.string,
+  tokenKey: t.string,
+  simulatedDelayMs: t.number,
+  redactionDelayMs: t.number,
+  verifierRetryInitialDelayMs: t.number,
+  verifierRetryMaxDelayMs: t.number,
+});
+
+export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
+  /** Default: a fresh in-memory store. */
+  readonly store?: EventStore;
+  /** Default: a fresh in-memory read model, rebuilt from the store at start. */
+  readonly readModel?: ReadModel;
+  /** Default: the test-mode verifier (outcomes chosen through the test helpers). */
+  readonly verifier?: Verifier;
+  readonly clock?: () => Date;
+  readonly ids?: Partial<IdSource>;
+  /** Where stored event data may differ from domain data (field encryption plugs in here). */
+  readonly dataCodec?: DataCodec;
+  /** Called for a stored event the projections cannot decode; it is skipped. */
+  readonly onUndecodableEvent?: (error: DeserializeError, position: GlobalPosition) => void;
+  /** Called when background processing (verification, redaction) meets an error it will retry or give up on. */
+  readonly onBackgroundError?: (error: unknown, sessionId: string) => void;
+}
+
+const checkSettings = (config: IdentityLedgerConfig) =>
+  pipe(
+    SettingsC.decode(config),
+    E.mapLeft((errors) => describeErrors(errors).join('; ')),
+    E.filterOrElse(
+      (settings) => settings.apiKey === undefined || isValidApiKey(settings.apiKey),
+      () => 'apiKey must be a secret key: sk_test_…, sk_live_…, rk_test_… or rk_live_…',
+    ),
+    E.filterOrElse(
+      (settings) => settings.hostedFlowBaseUrl === undefined || /^https?:\/\/\S+$/.test(settings.hostedFlowBaseUrl),
+      () => 'hostedFlowBaseUrl must be an absolute http(s) URL',
+    ),
+  );
+
+/**
+ * A ledger with the shape of `stripe.identity`: the same method names, parameters and objects,
+ * every change recorded as an event. Resolves once the read model has caught up with the store.
+ */
+export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) => {
+  const settings = checkSettings(config);
+  if (E.isLeft(settings)) throw Object.assign(new TypeError(`Invalid idledger configuration: ${settings.left}`), { code: 'invalid_config' });
+  const store = config.store ?? createMemoryEventStore();
+  const serializer = createEventSerializer(config.dataCodec);
+  const readModel = config.readModel ?? createMemoryReadModel();
+  const runner = createProjectionRunner({
+    store,
+    serializer,
+    readModel,
+    ...(config.onUndecodableEvent ? { onUndecodable: config.onUndecodableEvent } : {}),
+  });
+  const tokenKey = config.tokenKey === undefined ? randomBytes(32) : Buffer.from(config.tokenKey, 'utf8');
+  const runtime: LedgerRuntime = {
+    store,
+    serializer,
+    readModel,
+    runner,
+    clock: config.clock ?? (() => new Date()),
+    ids: { ...randomIds, ...config.ids },
+    apiKey: config.apiKey ?? 'sk_test_idledger',
+    render: {
+      hostedFlowBaseUrl: config.hostedFlowBaseUrl ?? 'https://verify.idledger.localhost/start/',
+      token: (session) => sessionToken(tokenKey, session.id, session.secretGeneration, session.livemode),
+    },
+    inFlightKeys: new Set(),
+    lastWritten: 'start',
+  };
+
+  const sessions = createVerificationSessionOperations(runtime);
+  const reports = createVerificationReportOperations(runtime);
+  const customers = createCustomerOperations(runtime);
+  const testHelpers = createTestHelperOperations(runtime);
+  const background = createProcessManagerRuntime(runtime, {
+    verifier: config.verifier ?? createTestModeVerifier(),
+    simulatedDelayMs: config.simulatedDelayMs ?? 3000,
+    redactionDelayMs: config.redactionDelayMs ?? 0,
+    retry: { initialDelayMs: config.verifierRetryInitialDelayMs ?? 500, maxDelayMs: config.verifierRetryMaxDelayMs ?? 60_000 },
+    onError: config.onBackgroundError ?? (() => undefined),
+  });
+
+  await runner.start();
+  await background.start();
+
+  const list =
+    <T extends { readonly id: string }>(operation: (params?: unknown, options?: RequestOptions) => () => Promise<E.Either<never, ListObject<T>>> | Promise<unknown>) =>
+    (params?: Record<string, unknown>, options?: RequestOptions): ListPromise<T> =>
+      autoPagingList((params ?? {}) as { starting_after?: string; ending_before?: string }, (pageParams) =>
+        toPromise(operation(pageParams, options) as never),
+      );
+
+  return {
+    identity: {
+      verificationSessions: { ...promiseFace(sessions), list: list(sessions.list) },
+      verificationReports: { ...promiseFace(reports), list: list(reports.list) },
+    },
+    customers: { ...promiseFace(customers), list: list(customers.list) },
+    testHelpers: { identity: { verificationSessions: promiseFace(testHelpers) } },
+    /** The same operations as `TaskEither`s, for fp-ts users. */
+    fp: {
+      identity: { verificationSessions: sessions, verificationReports: reports },
+      customers,
+      testHelpers: { identity: { verificationSessions: testHelpers } },
+    },
+    /** The audit trail of one session, in order: who did what, when, under which request. */
+    audit: async (sessionId: string) => readModel.audit(sessionId),
+    /** The session exactly as it was at a revision of its stream. */
+    sessionAt: (sessionId: string, revision: bigint) => toPromise(loadStream(runtime, verificationSessionDecider, sessionStream(sessionId), revision)),
+    /** Resolves when verification and redaction caused by the writes so far have finished. */
+    whenIdle: () => background.settle(),
+    store,
+    close: async () => {
+      await background.stop();
+      await runner.stop();
+    },
+  };
+};
+
+export type IdentityLedger = Awaited<ReturnType<typeof createIdentityLedger>>;

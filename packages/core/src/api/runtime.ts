@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { identityError, invalidRequest, type IdentityError } from '../domain/errors.js';
+import type { Decider } from '../domain/shared/decider.js';
+import { handleCommand, type CommandResult } from '../ledger/command-handler.js';
+import { labelApiKey, type Actor, type CommandContext } from '../ledger/envelope.js';
+import type { EventStore, GlobalPosition } from '../ledger/event-store/port.js';
+import type { ReadModel } from '../ledger/projections/read-model.js';
+import type { ProjectionRunner } from '../ledger/projections/runner.js';
+import type { EventSerializer, LedgerDomainEvent } from '../ledger/serializer.js';
+import type { IdSource } from './ids.js';
+import type { SessionRenderContext } from './render.js';
+
+/** Per-call options, as stripe-node's: `create(params, { idempotencyKey })`. */
+export interface RequestOptions {
+  readonly idempotencyKey?: string;
+  /** Overrides the ledger's key for this call (and so its mode). */
+  readonly apiKey?: string;
+  /** Recorded with the events; a fresh `req_…` id otherwise. */
+  readonly requestId?: string;
+  /** Ties the events of one business flow together across requests. */
+  readonly correlationId?: string;
+}
+
+export interface Caller {
+  readonly livemode: boolean;
+  readonly actor: Actor;
+  readonly requestId: string;
+  readonly correlationId: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface LedgerRuntime {
+  readonly store: EventStore;
+  readonly serializer: EventSerializer;
+  readonly readModel: ReadModel;
+  readonly runner: ProjectionRunner;
+  readonly clock: () => Date;
+  readonly ids: IdSource;
+  readonly apiKey: string;
+  readonly render: SessionRenderContext;
+  /** Idempotency keys whose first request is still running, per mode. */
+  readonly inFlightKeys: Set<string>;
+  /** Position of the newest event this ledger appended; background work settles up to it. */
+  lastWritten: GlobalPosition | 'start';
+}
+
+export const nowSeconds = (runtime: Pick<LedgerRuntime, 'clock'>): number => Math.floor(runtime.clock().getTime() / 1000);
+
+const API_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
+
+export const isValidApiKey = (key: string): boolean => API_KEY.test(key);
+
+export const callerOf = (runtime: LedgerRuntime, options: RequestOptions | undefined): E.Either<IdentityError, Caller> => {
+  const key = options?.apiKey ?? runtime.apiKey;
+  if (!isValidApiKey(key)) {
+    return E.left(
+      identityError({
+        type: 'invalid_request_error',
+        code: 'secret_key_required',
+        message: 'Invalid API Key provided: expected a secret key (sk_test_…, sk_live_…, rk_test_… or rk_live_…).',
+        statusCode: 401,
+      }),
+    );
+  }
+  if (options?.idempotencyKey !== undefined && (options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255)) {
+    return E.left(invalidRequest('invalid_value', 'Idempotency keys must be 1 to 255 characters long.', 'idempotency_key'));
+  }
+  const requestId = options?.requestId ?? runtime.ids.request();
+  return E.right({
+    livemode: key.includes('_live_'),
+    actor: { type: 'api_key', key: labelApiKey(key) },
+    requestId,
+    correlationId: options?.correlationId ?? requestId,
+    ...(options?.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+  });
+};
+
+export const contextOf = (caller: Caller, fingerprint?: string): CommandContext => ({
+  actor: caller.actor,
+  requestId: caller.requestId,
+  correlationId: caller.correlationId,
+  causationId: null,
+  ...(caller.idempotencyKey !== undefined && fingerprint !== undefined ? { idempotency: { key: caller.idempotencyKey, fingerprint } } : {}),
+});
+
+/** Decides and appends, then waits until the read model has applied the write. */
+export const execute =
+  (runtime: LedgerRuntime) =>
+  <Command, State, Event extends LedgerDomainEvent>(
+    decider: Decider<Command, State, Event>,
+    stream: string,
+    command: Command,
+    context: CommandContext,
+  ): TE.TaskEither<IdentityError, CommandResult<State, Event>> =>
+    pipe(
+      handleCommand({ store: runtime.store, serializer: runtime.serializer, clock: runtime.clock, newEventId: runtime.ids.event })(
+        decider,
+        stream,
+        command,
+        context,
+      ),
+      TE.chainFirst((result) => {
+        const position = result.position;
+        if (position === null) return TE.right(undefined);
+        if (runtime.lastWritten === 'start' || position > runtime.lastWritten) runtime.lastWritten = position;
+        return TE.tryCatch(
+          () => runtime.runner.waitFor(position),
+          (error) => identityError({ type: 'api_error', code: 'api_error', message: `The read model failed: ${String(error)}` }),
+        );
+      }),
+    );
+
+/** A canonical fingerprint of one request: the operation, its target and its parameters. */
+export const fingerprintOf = (operation: string, target: string | null, params: unknown): string =>
+  createHash('sha256').update(canonicalJson({ operation, target, params })).digest('hex');
+
+const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+};
+
+export const idempotencyMismatch = (key: string): IdentityError =>
+  identityError({
+    type: 'idempotency_error',
+    code: 'idempotency_key_reused',
+    message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+  });
+
+export const idempotencyInUse = (key: string): IdentityError =>
+  identityError({
+    type: 'idempotency_error',
+    code: 'idempotency_key_in_use',
+    message: `There is currently another in-progress request using the Idempotency-Key '${key}'. Retry this request later.`,
+    statusCode: 409,
+  });
+
+/**
+ * Runs a mutating request under its idempotency key: the first request with a key is recorded
+ * with the events it appended; a retry with the same parameters gets `replay(stream, revision)`,
+ * the object as that first request left it; other parameters are refused.
+ */
+export const idempotent =
+  (runtime: LedgerRuntime) =>
+  <A>(
+    caller: Caller,
+    fingerprint: string,
+    run: (context: CommandContext) => TE.TaskEither<IdentityError, A>,
+    replay: (stream: string, revision: bigint) => TE.TaskEither<IdentityError, A>,
+  ): TE.TaskEither<IdentityError, A> => {
+    const key = caller.idempotencyKey;
+    if (key === undefined) return run(contextOf(caller));
+    const scope = `${caller.livemode ? 'live' : 'test'}:${key}`;
+    return async () => {
+      if (runtime.inFlightKeys.has(scope)) return E.left(idempotencyInUse(key));
+      runtime.inFlightKeys.add(scope);
+      try {
+        const record = await runtime.readModel.idempotencyRecord(key, caller.livemode);
+        if (record !== undefined) {
+          return record.fingerprint === fingerprint ? await replay(record.stream, record.revision)() : E.left(idempotencyMismatch(key));
+        }
+        return await run(contextOf(caller, fingerprint))();
+      } finally {
+        runtime.inFlightKeys.delete(scope);
+      }
+    };
+  };

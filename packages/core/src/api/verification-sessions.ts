@@ -1,0 +1,196 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { customerNotFound } from '../domain/customer/customer.js';
+import type { IdentityError } from '../domain/errors.js';
+import {
+  decodeCancelParams,
+  decodeCreateSessionParams,
+  decodeListSessionsParams,
+  decodeObjectId,
+  decodeRedactParams,
+  decodeRetrieveSessionParams,
+  decodeUpdateSessionParams,
+  type CreateSessionParams,
+  type ListSessionsParams,
+  type ProvidedDetails,
+  type UpdateSessionParams,
+} from '../domain/params/index.js';
+import { inferIdNumberType } from '../domain/shared/id-number.js';
+import type { ProvidedContact, ProvidedIdentity } from '../domain/shared/values.js';
+import type { CreateSessionInput, VerificationSessionCommand } from '../domain/verification-session/commands.js';
+import { verificationSessionDecider } from '../domain/verification-session/decider.js';
+import { sessionNotFound } from '../domain/verification-session/rules.js';
+import type { SessionData } from '../domain/verification-session/state.js';
+import { loadStream } from '../ledger/command-handler.js';
+import { sessionStream } from '../ledger/streams.js';
+import type { ListObject, VerificationSessionObject } from './objects.js';
+import { listItemExpand, renderSession } from './render.js';
+import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+
+/** `identity.verificationSessions`: create, retrieve, update, list, cancel, redact. */
+
+type Result<A> = TE.TaskEither<IdentityError, A>;
+
+const SESSIONS_URL = '/v1/identity/verification_sessions';
+
+/** Splits Stripe's `provided_details` (email, phone) from idledger's write-only identity fields. */
+export const splitProvidedDetails = (details: ProvidedDetails | undefined): { contact?: ProvidedContact; identity?: ProvidedIdentity } => {
+  if (details === undefined) return {};
+  const { email, phone, id_number_type, ...identity } = details;
+  const contact = { ...(email === undefined ? {} : { email }), ...(phone === undefined ? {} : { phone }) };
+  const inferredType = id_number_type ?? (identity.id_number === undefined ? undefined : inferIdNumberType(identity.id_number));
+  const fullIdentity = { ...identity, ...(inferredType === undefined ? {} : { id_number_type: inferredType }) };
+  return {
+    ...(Object.keys(contact).length > 0 ? { contact } : {}),
+    ...(Object.keys(fullIdentity).length > 0 ? { identity: fullIdentity } : {}),
+  };
+};
+
+export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
+  const run = execute(runtime);
+  const withKey = idempotent(runtime);
+  const decodeId = decodeObjectId('vs_', 'VerificationSession');
+
+  const render = (session: SessionData, expand: ReadonlyArray<string> | undefined): VerificationSessionObject =>
+    renderSession(session, runtime.render, expand ?? []);
+
+  const dispatch = (command: VerificationSessionCommand, caller: Caller, fingerprint: string, expand: ReadonlyArray<string> | undefined) =>
+    withKey(
+      caller,
+      fingerprint,
+      (context) =>
+        pipe(
+          run(verificationSessionDecider, sessionStream(command.sessionId), command, context),
+          TE.chainEitherK(({ state }) => (state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId)))),
+        ),
+      (stream, revision) =>
+        pipe(
+          loadStream(runtime, verificationSessionDecider, stream, revision),
+          TE.chainEitherK(({ state }) => (state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId)))),
+        ),
+    );
+
+  const requireCustomer = (caller: Caller, id: string | undefined): Result<void> =>
+    id === undefined
+      ? TE.right(undefined)
+      : async () => ((await runtime.readModel.customer(id, caller.livemode)) ? E.right(undefined) : E.left(customerNotFound(id, 'related_customer')));
+
+  const create = (params: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
+    pipe(
+      TE.fromEither(E.Do),
+      TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
+      TE.bind('params', () => TE.fromEither(decodeCreateSessionParams(params))),
+      TE.chainFirst(({ caller, params }) => requireCustomer(caller, params.related_customer)),
+      TE.chain(({ caller, params }) =>
+        dispatch(
+          {
+            type: 'CreateVerificationSession',
+            sessionId: runtime.ids.session(),
+            livemode: caller.livemode,
+            now: nowSeconds(runtime),
+            input: createInput(params),
+          },
+          caller,
+          fingerprintOf('verification_sessions.create', null, params),
+          params.expand,
+        ),
+      ),
+    );
+
+  const retrieve = (id: unknown, params?: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
+    pipe(
+      TE.fromEither(E.Do),
+      TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
+      TE.bind('id', () => TE.fromEither(decodeId(id))),
+      TE.bind('params', () => TE.fromEither(decodeRetrieveSessionParams(params ?? {}))),
+      TE.chain(({ caller, id, params }) => async () => {
+        const row = await runtime.readModel.session(id, caller.livemode);
+        return row === undefined ? E.left(sessionNotFound(id)) : E.right(render(row.session, params.expand));
+      }),
+    );
+
+  const update = (id: unknown, params: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
+    pipe(
+      TE.fromEither(E.Do),
+      TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
+      TE.bind('id', () => TE.fromEither(decodeId(id))),
+      TE.bind('params', () => TE.fromEither(decodeUpdateSessionParams(params ?? {}))),
+      TE.chain(({ caller, id, params }) =>
+        dispatch(
+          { type: 'UpdateVerificationSession', sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime), changes: sessionChanges(params) },
+          caller,
+          fingerprintOf('verification_sessions.update', id, params),
+          params.expand,
+        ),
+      ),
+    );
+
+  const simple =
+    (type: 'CancelVerificationSession' | 'RedactVerificationSession', decode: typeof decodeCancelParams, operation: string) =>
+    (id: unknown, params?: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
+      pipe(
+        TE.fromEither(E.Do),
+        TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
+        TE.bind('id', () => TE.fromEither(decodeId(id))),
+        TE.bind('params', () => TE.fromEither(decode(params ?? {}))),
+        TE.chain(({ caller, id, params }) =>
+          dispatch({ type, sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime) }, caller, fingerprintOf(operation, id, params), params.expand),
+        ),
+      );
+
+  const list = (params?: unknown, options?: RequestOptions): Result<ListObject<VerificationSessionObject>> =>
+    pipe(
+      TE.fromEither(E.Do),
+      TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
+      TE.bind('params', () => TE.fromEither(decodeListSessionsParams(params ?? {}))),
+      TE.chain(({ caller, params }) => async () => {
+        const page = await runtime.readModel.listSessions({ ...listQuery(params), livemode: caller.livemode });
+        const expand = listItemExpand(params.expand);
+        return pipe(
+          page,
+          E.map(({ data, has_more }) => ({ object: 'list' as const, data: data.map((row) => render(row.session, expand)), has_more, url: SESSIONS_URL })),
+        );
+      }),
+    );
+
+  return {
+    create,
+    retrieve,
+    update,
+    list,
+    cancel: simple('CancelVerificationSession', decodeCancelParams, 'verification_sessions.cancel'),
+    redact: simple('RedactVerificationSession', decodeRedactParams, 'verification_sessions.redact'),
+  };
+};
+
+const createInput = (params: CreateSessionParams): CreateSessionInput => {
+  const { contact, identity } = splitProvidedDetails(params.provided_details);
+  const document = params.options?.document;
+  return {
+    type: params.type,
+    options: document === undefined || document === null ? {} : { document },
+    provided_details: contact ?? null,
+    provided_identity: identity ?? null,
+    metadata: params.metadata ?? {},
+    client_reference_id: params.client_reference_id ?? null,
+    related_customer: params.related_customer ?? null,
+    related_customer_account: params.related_customer_account ?? null,
+    related_person: params.related_person ?? null,
+    return_url: params.return_url ?? null,
+  };
+};
+
+const sessionChanges = (params: UpdateSessionParams) => {
+  const { contact, identity } = splitProvidedDetails(params.provided_details);
+  return {
+    ...(params.type === undefined ? {} : { type: params.type }),
+    ...(params.options?.document === undefined ? {} : { documentOptions: params.options.document }),
+    ...(contact === undefined ? {} : { providedDetails: contact }),
+    ...(identity === undefined ? {} : { providedIdentity: identity }),
+    ...(params.metadata === undefined ? {} : { metadata: params.metadata }),
+  };
+};
+
+const listQuery = ({ expand: _expand, ...query }: ListSessionsParams) => query;
+

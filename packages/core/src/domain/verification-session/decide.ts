@@ -1,0 +1,114 @@
+import * as E from 'fp-ts/Either';
+import { invalidRequest, type IdentityError } from '../errors.js';
+import type { VerificationSessionCommand } from './commands.js';
+import { sessionEvent as event, type VerificationSessionEvent } from './events.js';
+import { documentOptionsOnIdNumber, redactedConflict, sessionNotFound, statusConflict, testOutcomeInLivemode } from './rules.js';
+import type { SessionData, VerificationSessionState } from './state.js';
+
+type Decision = E.Either<IdentityError, ReadonlyArray<VerificationSessionEvent>>;
+
+const nothing: Decision = E.right([]);
+const emit = (...events: ReadonlyArray<VerificationSessionEvent>): Decision => E.right(events);
+
+/**
+ * The whole lifecycle of a VerificationSession: given the state folded from its stream and a
+ * command, the events that record what happened, or the reason it may not happen.
+ */
+export const decide = (command: VerificationSessionCommand, state: VerificationSessionState): Decision => {
+  if (command.type === 'CreateVerificationSession') {
+    if (state._tag === 'Existing') {
+      return E.left(invalidRequest('invalid_value', `VerificationSession '${command.sessionId}' already exists.`, 'id'));
+    }
+    if (command.input.type === 'id_number' && command.input.options.document !== undefined) return E.left(documentOptionsOnIdNumber());
+    return emit(
+      event('VerificationSessionCreated', { ...command.input, id: command.sessionId, livemode: command.livemode, created: command.now }),
+    );
+  }
+  if (state._tag === 'Absent') return E.left(sessionNotFound(command.sessionId));
+  const session = state.session;
+  if ('livemode' in command && command.livemode !== session.livemode) return E.left(sessionNotFound(command.sessionId));
+
+  switch (command.type) {
+    case 'UpdateVerificationSession':
+      return decideUpdate(command, session);
+    case 'SubmitVerificationSession':
+      if (session.redaction !== null) return E.left(redactedConflict('submit'));
+      if (session.status !== 'requires_input') return E.left(statusConflict('submit', session.status));
+      if (command.testOutcome !== undefined && session.livemode) return E.left(testOutcomeInLivemode());
+      return emit(
+        event('VerificationSessionSubmitted', {
+          attempt: session.attempt + 1,
+          submitted_at: command.now,
+          ...(command.testOutcome ? { test_outcome: command.testOutcome } : {}),
+          ...(command.simulateDelay ? { simulate_delay: true } : {}),
+        }),
+      );
+    case 'RecordVerificationOutcome':
+      // A repeated or stale outcome (the same submission processed twice) changes nothing.
+      if (session.status !== 'processing' || command.attempt !== session.attempt) return nothing;
+      return command.outcome.kind === 'verified'
+        ? emit(
+            event('VerificationSessionVerified', {
+              attempt: command.attempt,
+              report: command.outcome.report,
+              verified_outputs: command.outcome.verifiedOutputs,
+            }),
+          )
+        : emit(
+            event('VerificationSessionChecksFailed', {
+              attempt: command.attempt,
+              report: command.outcome.report,
+              last_error: command.outcome.lastError,
+              failed_at: command.now,
+            }),
+          );
+    case 'RecordUserFailure':
+      if (session.redaction !== null) return E.left(redactedConflict('submit'));
+      if (session.status !== 'requires_input') return E.left(statusConflict('submit', session.status));
+      return emit(event('VerificationSessionUserFailureRecorded', { last_error: command.lastError, failed_at: command.now }));
+    case 'CancelVerificationSession':
+      if (session.status === 'canceled') return nothing;
+      if (session.status !== 'requires_input') return E.left(statusConflict('cancel', session.status));
+      return emit(event('VerificationSessionCanceled', { canceled_at: command.now }));
+    case 'RedactVerificationSession': {
+      if (session.redaction !== null) return nothing;
+      if (session.status === 'processing') return E.left(statusConflict('redact', session.status));
+      const requested = event('VerificationSessionRedactionRequested', {
+        requested_at: command.now,
+        ...(command.reason === undefined ? {} : { reason: command.reason }),
+      });
+      return session.status === 'requires_input'
+        ? emit(event('VerificationSessionCanceled', { canceled_at: command.now }), requested)
+        : emit(requested);
+    }
+    case 'CompleteRedaction':
+      if (session.redaction?.status !== 'processing') return nothing;
+      return emit(event('VerificationSessionRedacted', { redacted_at: command.now }));
+  }
+};
+
+const decideUpdate = (
+  command: Extract<VerificationSessionCommand, { type: 'UpdateVerificationSession' }>,
+  session: SessionData,
+): Decision => {
+  if (session.redaction !== null) return E.left(redactedConflict('update'));
+  const { changes } = command;
+  const touchesMoreThanMetadata =
+    changes.type !== undefined ||
+    changes.documentOptions !== undefined ||
+    changes.providedDetails !== undefined ||
+    changes.providedIdentity !== undefined;
+  if (touchesMoreThanMetadata && session.status !== 'requires_input') return E.left(statusConflict('update', session.status));
+  const nextType = changes.type ?? session.type;
+  if (nextType === 'id_number' && changes.documentOptions !== undefined && changes.documentOptions !== null) {
+    return E.left(documentOptionsOnIdNumber());
+  }
+  const data = {
+    ...(changes.type !== undefined && changes.type !== session.type ? { type: changes.type } : {}),
+    ...(changes.documentOptions !== undefined ? { options: { document: changes.documentOptions } } : {}),
+    ...(changes.providedDetails !== undefined ? { provided_details: changes.providedDetails } : {}),
+    ...(changes.providedIdentity !== undefined ? { provided_identity: changes.providedIdentity } : {}),
+    ...(changes.metadata !== undefined ? { metadata: changes.metadata } : {}),
+  };
+  return Object.keys(data).length === 0 ? nothing : emit(event('VerificationSessionUpdated', data));
+};

@@ -1,0 +1,126 @@
+import * as t from 'io-ts';
+import { defineEvent, makeEventDecoder, type EventOf } from '../shared/event-codec.js';
+import { ReportC } from '../shared/report.js';
+import {
+  DocumentOptionsC,
+  LastErrorC,
+  MetadataC,
+  MetadataUpdateC,
+  ProvidedContactC,
+  ProvidedIdentityC,
+  RelatedPersonC,
+  SessionOptionsC,
+  SessionTypeC,
+  VerifiedOutputsC,
+} from '../shared/values.js';
+
+/** Everything that can happen to a VerificationSession, as facts in the past tense. */
+
+const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
+export const VerificationSessionCreated = defineEvent(
+  'VerificationSessionCreated',
+  1,
+  t.type({
+    id: t.string,
+    livemode: t.boolean,
+    type: SessionTypeC,
+    created: t.number,
+    options: SessionOptionsC,
+    provided_details: nullable(ProvidedContactC),
+    provided_identity: nullable(ProvidedIdentityC),
+    metadata: MetadataC,
+    client_reference_id: nullable(t.string),
+    related_customer: nullable(t.string),
+    related_customer_account: nullable(t.string),
+    related_person: nullable(RelatedPersonC),
+    return_url: nullable(t.string),
+  }),
+);
+
+/** Only the changed parts; `options.document: null` removes the document options. */
+export const VerificationSessionUpdated = defineEvent(
+  'VerificationSessionUpdated',
+  1,
+  t.partial({
+    type: SessionTypeC,
+    options: t.partial({ document: nullable(DocumentOptionsC) }),
+    provided_details: ProvidedContactC,
+    provided_identity: ProvidedIdentityC,
+    metadata: MetadataUpdateC,
+  }),
+);
+
+/** The test outcome travels with the submission so that a restarted processor reaches the same result. */
+export const TestOutcomeC = t.union([
+  t.type({ kind: t.literal('verified') }),
+  t.type({ kind: t.literal('unverified'), last_error: LastErrorC }),
+]);
+export type TestOutcome = t.TypeOf<typeof TestOutcomeC>;
+
+export const VerificationSessionSubmitted = defineEvent(
+  'VerificationSessionSubmitted',
+  1,
+  t.intersection([
+    t.type({ attempt: t.number, submitted_at: t.number }),
+    t.partial({ test_outcome: TestOutcomeC, simulate_delay: t.boolean }),
+  ]),
+);
+
+export const VerificationSessionVerified = defineEvent(
+  'VerificationSessionVerified',
+  1,
+  t.type({ attempt: t.number, report: ReportC, verified_outputs: VerifiedOutputsC }),
+);
+
+export const VerificationSessionChecksFailed = defineEvent(
+  'VerificationSessionChecksFailed',
+  1,
+  t.type({ attempt: t.number, report: ReportC, last_error: LastErrorC, failed_at: t.number }),
+);
+
+export const VerificationSessionUserFailureRecorded = defineEvent(
+  'VerificationSessionUserFailureRecorded',
+  1,
+  t.type({ last_error: LastErrorC, failed_at: t.number }),
+);
+
+export const VerificationSessionCanceled = defineEvent(
+  'VerificationSessionCanceled',
+  1,
+  t.type({ canceled_at: t.number }),
+);
+
+export const VerificationSessionRedactionRequested = defineEvent(
+  'VerificationSessionRedactionRequested',
+  1,
+  t.intersection([t.type({ requested_at: t.number }), t.partial({ reason: t.string })]),
+);
+
+/** The tombstone: from here on no personal data of the session is served anywhere. */
+export const VerificationSessionRedacted = defineEvent(
+  'VerificationSessionRedacted',
+  1,
+  t.type({ redacted_at: t.number }),
+);
+
+export const verificationSessionEvents = [
+  VerificationSessionCreated,
+  VerificationSessionUpdated,
+  VerificationSessionSubmitted,
+  VerificationSessionVerified,
+  VerificationSessionChecksFailed,
+  VerificationSessionUserFailureRecorded,
+  VerificationSessionCanceled,
+  VerificationSessionRedactionRequested,
+  VerificationSessionRedacted,
+] as const;
+
+export type VerificationSessionEvent = EventOf<(typeof verificationSessionEvents)[number]>;
+export type VerificationSessionEventType = VerificationSessionEvent['type'];
+export type SessionEventData<T extends VerificationSessionEventType> = Extract<VerificationSessionEvent, { type: T }>['data'];
+
+export const decodeVerificationSessionEvent = makeEventDecoder(verificationSessionEvents);
+
+export const sessionEvent = <T extends VerificationSessionEventType>(type: T, data: SessionEventData<T>): VerificationSessionEvent =>
+  ({ type, data }) as VerificationSessionEvent;

@@ -1,0 +1,122 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { apiError, identityError, type IdentityError } from '../domain/errors.js';
+import type { Decider } from '../domain/shared/decider.js';
+import type { CommandContext, LedgerEvent } from './envelope.js';
+import type { EventStore, ExpectedRevision, GlobalPosition, StoreError, StreamRevision } from './event-store/port.js';
+import type { EventSerializer, LedgerDomainEvent } from './serializer.js';
+
+/**
+ * load → decide → append with the expected revision. A concurrent writer makes the append fail
+ * with WrongExpectedVersion; the command is then decided again on fresh state, a bounded number
+ * of times, and only then reported as a conflict.
+ */
+
+export interface CommandResult<State, Event> {
+  readonly state: State;
+  readonly events: ReadonlyArray<Event>;
+  /** Revision of the stream after the command (`'no_stream'` when nothing was ever written). */
+  readonly revision: StreamRevision | 'no_stream';
+  /** Global position of the last appended event, or null when the command appended nothing. */
+  readonly position: GlobalPosition | null;
+}
+
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly revision: StreamRevision | 'no_stream';
+  readonly history: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>;
+}
+
+export interface CommandHandlerDeps {
+  readonly store: EventStore;
+  readonly serializer: EventSerializer;
+  readonly clock: () => Date;
+  readonly newEventId: () => string;
+  readonly maxAttempts?: number;
+}
+
+export const storeErrorToIdentityError = (error: StoreError): IdentityError => {
+  switch (error._tag) {
+    case 'WrongExpectedVersion':
+      return identityError({
+        type: 'api_error',
+        code: 'concurrent_modification',
+        message: `The object was changed by a concurrent request (stream ${error.stream}); retry the request.`,
+        statusCode: 409,
+      });
+    case 'Unavailable':
+      return identityError({ type: 'api_error', code: 'store_unavailable', message: `The event store is unavailable: ${error.reason}`, statusCode: 503 });
+    case 'StreamNotFound':
+    case 'StreamDeleted':
+    case 'InvalidAppend':
+    case 'StoreFailure':
+      return apiError(`The event store failed: ${error._tag}${'reason' in error ? `: ${error.reason}` : ''}`);
+  }
+};
+
+export const loadStream = <State, Event extends LedgerDomainEvent>(
+  deps: Pick<CommandHandlerDeps, 'store' | 'serializer'>,
+  decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
+  stream: string,
+  upToRevision?: StreamRevision,
+): TE.TaskEither<IdentityError, LoadedStream<State>> =>
+  pipe(
+    deps.store.readStream(stream),
+    TE.orElse((error) => (error._tag === 'StreamNotFound' ? TE.right([]) : TE.left(error))),
+    TE.mapLeft(storeErrorToIdentityError),
+    TE.chainEitherK((recorded) => {
+      const history: Array<LedgerEvent<LedgerDomainEvent>> = [];
+      for (const event of recorded) {
+        if (upToRevision !== undefined && event.revision > upToRevision) break;
+        const decoded = deps.serializer.deserialize(event);
+        if (E.isLeft(decoded)) return E.left(apiError(`Stored event ${event.id} of ${stream} cannot be decoded: ${decoded.left._tag}`));
+        history.push(decoded.right);
+      }
+      const last = history[history.length - 1];
+      return E.right({
+        state: history.reduce((state, { event }) => decider.evolve(state, event as Event), decider.initialState),
+        revision: last === undefined ? ('no_stream' as const) : last.envelope.revision,
+        history,
+      });
+    }),
+  );
+
+export const handleCommand =
+  (deps: CommandHandlerDeps) =>
+  <Command, State, Event extends LedgerDomainEvent>(
+    decider: Decider<Command, State, Event>,
+    stream: string,
+    command: Command,
+    context: CommandContext,
+  ): TE.TaskEither<IdentityError, CommandResult<State, Event>> => {
+    const maxAttempts = deps.maxAttempts ?? 5;
+    const attempt = (remaining: number): TE.TaskEither<IdentityError, CommandResult<State, Event>> =>
+      pipe(
+        loadStream(deps, decider, stream),
+        TE.chain(({ state, revision }) =>
+          pipe(
+            TE.fromEither(decider.decide(command, state)),
+            TE.chain((events) => {
+              if (events.length === 0) return TE.right<IdentityError, CommandResult<State, Event>>({ state, events, revision, position: null });
+              const occurredAt = deps.clock();
+              const toAppend = events.map((event) => deps.serializer.serialize(stream, event, context, occurredAt, deps.newEventId()));
+              const expectedRevision: ExpectedRevision = revision;
+              return pipe(
+                deps.store.appendToStream(stream, toAppend, { expectedRevision }),
+                TE.map((appended) => ({
+                  state: events.reduce(decider.evolve, state),
+                  events,
+                  revision: appended.nextExpectedRevision,
+                  position: appended.position,
+                })),
+                TE.orElse((error) =>
+                  error._tag === 'WrongExpectedVersion' && remaining > 1 ? attempt(remaining - 1) : TE.left(storeErrorToIdentityError(error)),
+                ),
+              );
+            }),
+          ),
+        ),
+      );
+    return attempt(maxAttempts);
+  };

@@ -1,0 +1,215 @@
+import * as E from 'fp-ts/Either';
+import type { IdentityError } from '../../domain/errors.js';
+import type { VerificationSessionCommand } from '../../domain/verification-session/commands.js';
+import type { VerificationSessionEvent } from '../../domain/verification-session/events.js';
+import type { SessionData } from '../../domain/verification-session/state.js';
+import type { EventStore, GlobalPosition, Subscription } from '../event-store/port.js';
+import type { EventSerializer } from '../serializer.js';
+import { SESSION_STREAM_PREFIX, idFromStream } from '../streams.js';
+import type { Verifier, VerifierFailure } from '../verifier.js';
+
+/**
+ * The work that follows a session's events without a caller: checking a submission, and
+ * completing a redaction. Pending work is derived from the log alone, so after a crash a
+ * session found in processing with no outcome is simply checked again; the decider ignores an
+ * outcome for an attempt that already has one, so a second run never makes a second report.
+ */
+
+/** The event that made the work necessary: its id becomes the causation id, its correlation is kept. */
+export interface Cause {
+  readonly eventId: string;
+  readonly correlationId: string;
+}
+
+type Job =
+  | { readonly kind: 'verify'; readonly attempt: number; readonly delayed: boolean; readonly cause: Cause }
+  | { readonly kind: 'complete_redaction'; readonly cause: Cause };
+
+export interface SessionProcessorDeps {
+  readonly store: EventStore;
+  readonly serializer: EventSerializer;
+  readonly verifier: Verifier;
+  readonly clock: () => Date;
+  readonly newReportId: () => string;
+  readonly execute: (command: VerificationSessionCommand, cause: Cause) => Promise<E.Either<IdentityError, unknown>>;
+  readonly loadSession: (id: string) => Promise<E.Either<IdentityError, SessionData | undefined>>;
+  /** How long `simulate_delay` keeps a test session in processing. */
+  readonly simulatedDelayMs: number;
+  readonly redactionDelayMs: number;
+  readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  readonly onError: (error: IdentityError | VerifierFailure, sessionId: string) => void;
+}
+
+export interface SessionProcessor {
+  readonly start: () => Promise<void>;
+  /** Resolves when every event up to `position` has been seen and all work it caused is done. */
+  readonly settle: (position: GlobalPosition | 'start') => Promise<void>;
+  readonly stop: () => Promise<void>;
+}
+
+const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProcessor => {
+  const pending = new Map<string, Job>();
+  const running = new Map<string, Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  let seen: GlobalPosition | 'start' = 'start';
+  let live = false;
+  let stopped = false;
+  let subscription: Subscription | undefined;
+  let loop: Promise<void> | undefined;
+  const seenWaiters: Array<{ position: GlobalPosition; resolve: () => void }> = [];
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0 || stopped) return resolve();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const track = (event: VerificationSessionEvent, sessionId: string, cause: Cause) => {
+    switch (event.type) {
+      case 'VerificationSessionSubmitted':
+        pending.set(`${sessionId}:verify`, { kind: 'verify', attempt: event.data.attempt, delayed: event.data.simulate_delay === true, cause });
+        break;
+      case 'VerificationSessionVerified':
+      case 'VerificationSessionChecksFailed':
+        pending.delete(`${sessionId}:verify`);
+        break;
+      case 'VerificationSessionRedactionRequested':
+        pending.set(`${sessionId}:redact`, { kind: 'complete_redaction', cause });
+        break;
+      case 'VerificationSessionRedacted':
+        pending.delete(`${sessionId}:redact`);
+        break;
+      default:
+        break;
+    }
+  };
+
+  const verify = async (sessionId: string, job: Extract<Job, { kind: 'verify' }>) => {
+    if (job.delayed) await sleep(deps.simulatedDelayMs);
+    let backoff = deps.retry.initialDelayMs;
+    while (!stopped) {
+      const loaded = await deps.loadSession(sessionId);
+      if (E.isLeft(loaded)) return deps.onError(loaded.left, sessionId);
+      const session = loaded.right;
+      if (session === undefined || session.status !== 'processing' || session.attempt !== job.attempt) return;
+      const submitted = await deps.verifier.verify({
+        session,
+        attempt: job.attempt,
+        reportId: deps.newReportId(),
+        now: unixSeconds(deps.clock()),
+        ...(await testOutcomeOf(sessionId, job.attempt)),
+      })();
+      if (E.isRight(submitted)) {
+        const recorded = await deps.execute({
+          type: 'RecordVerificationOutcome',
+          sessionId,
+          attempt: job.attempt,
+          now: unixSeconds(deps.clock()),
+          outcome: submitted.right,
+        }, job.cause);
+        if (E.isLeft(recorded)) deps.onError(recorded.left, sessionId);
+        return;
+      }
+      deps.onError(submitted.left, sessionId);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, deps.retry.maxDelayMs);
+    }
+  };
+
+  /** The submission event is the only place the chosen test outcome lives. */
+  const testOutcomeOf = async (sessionId: string, attempt: number) => {
+    const read = await deps.store.readStream(`${SESSION_STREAM_PREFIX}${sessionId}`, { direction: 'backwards' })();
+    if (E.isLeft(read)) return {};
+    for (const recorded of read.right) {
+      if (recorded.type !== 'VerificationSessionSubmitted') continue;
+      const decoded = deps.serializer.deserialize(recorded);
+      if (E.isRight(decoded) && decoded.right.event.type === 'VerificationSessionSubmitted' && decoded.right.event.data.attempt === attempt) {
+        const outcome = decoded.right.event.data.test_outcome;
+        return outcome === undefined ? {} : { testOutcome: outcome };
+      }
+    }
+    return {};
+  };
+
+  const completeRedaction = async (sessionId: string, cause: Cause) => {
+    await sleep(deps.redactionDelayMs);
+    if (stopped) return;
+    const done = await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
+    if (E.isLeft(done)) deps.onError(done.left, sessionId);
+  };
+
+  const launch = (key: string, job: Job) => {
+    if (running.has(key)) return;
+    const sessionId = key.slice(0, key.lastIndexOf(':'));
+    const work = (job.kind === 'verify' ? verify(sessionId, job) : completeRedaction(sessionId, job.cause)).finally(() => {
+      running.delete(key);
+    });
+    running.set(key, work);
+  };
+
+  const launchPending = () => {
+    for (const [key, job] of pending) launch(key, job);
+  };
+
+  const markSeen = (position: GlobalPosition | 'start') => {
+    seen = position;
+    for (let index = seenWaiters.length - 1; index >= 0; index--) {
+      const waiter = seenWaiters[index]!;
+      if (seen !== 'start' && waiter.position <= seen) {
+        waiter.resolve();
+        seenWaiters.splice(index, 1);
+      }
+    }
+  };
+
+  const follow = async (sub: Subscription, caughtUp: () => void) => {
+    for await (const message of sub) {
+      if (message._tag === 'CaughtUp') {
+        live = true;
+        launchPending();
+        caughtUp();
+        continue;
+      }
+      const decoded = deps.serializer.deserialize(message.event);
+      if (E.isRight(decoded)) {
+        track(decoded.right.event as VerificationSessionEvent, idFromStream(message.event.streamName), {
+          eventId: message.event.id,
+          correlationId: decoded.right.envelope.correlationId,
+        });
+        if (live) launchPending();
+      }
+      markSeen(message.event.position);
+    }
+  };
+
+  return {
+    start: async () => {
+      if (loop !== undefined) return;
+      subscription = deps.store.subscribeToAll({ from: 'start', filter: { streamPrefixes: [SESSION_STREAM_PREFIX] } });
+      await new Promise<void>((resolve, reject) => {
+        loop = follow(subscription!, resolve).catch(reject);
+      });
+    },
+    settle: async (position) => {
+      if (position !== 'start' && (seen === 'start' || seen < position)) {
+        await new Promise<void>((resolve) => seenWaiters.push({ position, resolve }));
+      }
+      while (running.size > 0) await Promise.all([...running.values()]);
+    },
+    stop: async () => {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const waiter of seenWaiters.splice(0)) waiter.resolve();
+      await subscription?.close();
+      await loop;
+      await Promise.all([...running.values()]);
+    },
+  };
+};
