@@ -1,5 +1,5 @@
-import { pipe } from 'fp-ts/function';
-import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
 import { loadStream } from '../ledger/command-handler.js';
 import { createSessionProcessor } from '../ledger/processors/session-processor.js';

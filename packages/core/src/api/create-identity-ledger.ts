@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { describeErrors } from '../domain/shared/event-codec.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';

@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { customerDecider, customerNotFound, type CustomerCommand, type CustomerState } from '../domain/customer/customer.js';
 import type { IdentityError } from '../domain/errors.js';
 import {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { identityError, invalidRequest, type IdentityError } from '../domain/errors.js';
 import type { Decider } from '../domain/shared/decider.js';
 import { handleCommand, type CommandResult } from '../ledger/command-handler.js';

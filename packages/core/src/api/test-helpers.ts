@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { invalidRequest, type IdentityError } from '../domain/errors.js';
 import { decodeObjectId } from '../domain/params/object-id.js';
 import { decodeSubmitTestParams, decodeUnverifyTestParams, decodeVerifyTestParams } from '../domain/params/test-helpers.js';

@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { apiError, identityError, type IdentityError } from '../domain/errors.js';
 import type { Decider } from '../domain/shared/decider.js';
 import type { CommandContext, LedgerEvent } from './envelope.js';

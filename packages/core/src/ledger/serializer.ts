@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { customerEvents, decodeCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
 import { describeErrors, type EventDecodeError } from '../domain/shared/event-codec.js';
 import {

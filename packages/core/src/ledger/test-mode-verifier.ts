@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { checkOfErrorCode, checksOf, LAST_ERROR_REASONS } from '../domain/shared/error-reasons.js';
 import { inferIdNumberType } from '../domain/shared/id-number.js';
 import type { DocumentCheck, IdNumberCheck, Report, SelfieCheck } from '../domain/shared/report.js';

@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { VerificationOutcome } from '../domain/verification-session/commands.js';
 import type { TestOutcome } from '../domain/verification-session/events.js';
 import type { SessionData } from '../domain/verification-session/state.js';

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
 import type { IdentityError } from '../domain/errors.js';
 import type { Decider } from '../domain/shared/decider.js';

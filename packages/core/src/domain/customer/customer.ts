@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { invalidRequest, resourceMissing, type IdentityError } from '../errors.js';
 import type { Decider } from '../shared/decider.js';

@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/lib/Either.js';
 import type { IdentityError } from '../errors.js';
 
 /** Three pure functions over one aggregate: state is `events.reduce(evolve, initialState)`. */

@@ -4,16 +4,19 @@ import * as t from 'io-ts';
 
 export const DocumentTypeC = t.keyof({ driving_license: null, id_card: null, passport: null });
 export type DocumentType = t.TypeOf<typeof DocumentTypeC>;
-export const DOCUMENT_TYPES: ReadonlyArray<DocumentType> = ['driving_license', 'id_card', 'passport'];
+export const DOCUMENT_TYPES = Object.keys(DocumentTypeC.keys) as ReadonlyArray<DocumentType>;
 
 export const IdNumberTypeC = t.keyof({ br_cpf: null, sg_nric: null, us_ssn: null });
 export type IdNumberType = t.TypeOf<typeof IdNumberTypeC>;
+export const ID_NUMBER_TYPES = Object.keys(IdNumberTypeC.keys) as ReadonlyArray<IdNumberType>;
 
 export const SessionTypeC = t.keyof({ document: null, id_number: null });
 export type SessionType = t.TypeOf<typeof SessionTypeC>;
+export const SESSION_TYPES = Object.keys(SessionTypeC.keys) as ReadonlyArray<SessionType>;
 
 export const SessionStatusC = t.keyof({ requires_input: null, processing: null, verified: null, canceled: null });
 export type SessionStatus = t.TypeOf<typeof SessionStatusC>;
+export const SESSION_STATUSES = Object.keys(SessionStatusC.keys) as ReadonlyArray<SessionStatus>;
 
 export const MetadataC = t.record(t.string, t.string);
 export type Metadata = t.TypeOf<typeof MetadataC>;

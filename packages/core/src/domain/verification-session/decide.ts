@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { invalidRequest, type IdentityError } from '../errors.js';
 import type { VerificationSessionCommand } from './commands.js';
 import { sessionEvent as event, type VerificationSessionEvent } from './events.js';

@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 
 /**
  * The one event-store port every adapter implements (memory, SQLite, EventStoreDB).

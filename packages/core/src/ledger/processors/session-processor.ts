@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { IdentityError } from '../../domain/errors.js';
 import type { VerificationSessionCommand } from '../../domain/verification-session/commands.js';
 import type { VerificationSessionEvent } from '../../domain/verification-session/events.js';

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { resourceMissing, type IdentityError } from '../../domain/errors.js';
 import type { CreatedRange, Page, PageQuery } from './read-model.js';
 

@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/lib/Either.js';
 import type { CustomerData } from '../../domain/customer/customer.js';
 import type { IdentityError } from '../../domain/errors.js';
 import type { SessionStatus, SessionType } from '../../domain/shared/values.js';

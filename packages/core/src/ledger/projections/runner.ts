@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { LedgerEvent } from '../envelope.js';
 import type { EventStore, GlobalPosition, Subscription } from '../event-store/port.js';
 import type { DeserializeError, EventSerializer, LedgerDomainEvent } from '../serializer.js';
