@@ -11,6 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { invalidParameter, invalidRequest, type IdentityError } from '../errors.js';
+import { sameData } from '../shared/equal.js';
 
 /** A validation error that already knows which `IdentityError` it stands for. */
 export interface IdentityValidationError extends t.ValidationError {
@@ -73,19 +74,6 @@ export const requestDecoder =
   <A>(codec: t.Decoder<unknown, A>): ParamsDecoder<A> =>
   (input) =>
     decoderOf(codec)(input === undefined || input === null ? {} : input);
-
-/** Structural equality of plain data (used by the codecs' `is` guards). */
-const sameData = (a: unknown, b: unknown): boolean => {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as never)[k], (b as never)[k]))
-  );
-};
 
 /**
  * Builds a parameter codec from its validate function. Codecs normalise form input (`'true'`,

@@ -1,8 +1,18 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidRequest, type IdentityError } from '../errors.js';
 import type { VerificationSessionCommand } from './commands.js';
-import { sessionEvent as event, type VerificationSessionEvent } from './events.js';
-import { documentOptionsOnIdNumber, redactedConflict, sessionNotFound, statusConflict, testOutcomeInLivemode } from './rules.js';
+import { sessionEvent as event, type SessionEventData, type VerificationSessionEvent } from './events.js';
+import { sameData } from '../shared/equal.js';
+import { USER_SIDE_ERROR_CODES } from '../shared/values.js';
+import { evolve } from './evolve.js';
+import {
+  documentOptionsOnIdNumber,
+  notAUserSideFailure,
+  redactedConflict,
+  sessionNotFound,
+  statusConflict,
+  testOutcomeInLivemode,
+} from './rules.js';
 import type { SessionData, VerificationSessionState } from './state.js';
 
 type Decision = E.Either<IdentityError, ReadonlyArray<VerificationSessionEvent>>;
@@ -63,8 +73,10 @@ export const decide = (command: VerificationSessionCommand, state: VerificationS
             }),
           );
     case 'RecordUserFailure':
-      if (session.redaction !== null) return E.left(redactedConflict('submit'));
-      if (session.status !== 'requires_input') return E.left(statusConflict('submit', session.status));
+      // A check's code needs a report behind it, which only processing a submission produces.
+      if (!USER_SIDE_ERROR_CODES.includes(command.lastError.code)) return E.left(notAUserSideFailure(command.lastError.code));
+      if (session.redaction !== null) return E.left(redactedConflict('record a failure for'));
+      if (session.status !== 'requires_input') return E.left(statusConflict('record a failure for', session.status));
       return emit(event('VerificationSessionUserFailureRecorded', { last_error: command.lastError, failed_at: command.now }));
     case 'CancelVerificationSession':
       if (session.status === 'canceled') return nothing;
@@ -93,22 +105,41 @@ const decideUpdate = (
 ): Decision => {
   if (session.redaction !== null) return E.left(redactedConflict('update'));
   const { changes } = command;
-  const touchesMoreThanMetadata =
-    changes.type !== undefined ||
-    changes.documentOptions !== undefined ||
-    changes.providedDetails !== undefined ||
-    changes.providedIdentity !== undefined;
-  if (touchesMoreThanMetadata && session.status !== 'requires_input') return E.left(statusConflict('update', session.status));
   const nextType = changes.type ?? session.type;
   if (nextType === 'id_number' && changes.documentOptions !== undefined && changes.documentOptions !== null) {
     return E.left(documentOptionsOnIdNumber());
   }
-  const data = {
-    ...(changes.type !== undefined && changes.type !== session.type ? { type: changes.type } : {}),
+  const effective = withoutNoOps(session, {
+    ...(changes.type !== undefined ? { type: changes.type } : {}),
     ...(changes.documentOptions !== undefined ? { options: { document: changes.documentOptions } } : {}),
     ...(changes.providedDetails !== undefined ? { provided_details: changes.providedDetails } : {}),
     ...(changes.providedIdentity !== undefined ? { provided_identity: changes.providedIdentity } : {}),
     ...(changes.metadata !== undefined ? { metadata: changes.metadata } : {}),
+  });
+  // An update that would change nothing records nothing, and so is never refused for the status.
+  if (Object.keys(effective).length === 0) return nothing;
+  const { metadata: _metadata, ...beyondMetadata } = effective;
+  if (Object.keys(beyondMetadata).length > 0 && session.status !== 'requires_input') return E.left(statusConflict('update', session.status));
+  return emit(event('VerificationSessionUpdated', effective));
+};
+
+type UpdateData = SessionEventData<'VerificationSessionUpdated'>;
+
+/**
+ * Keeps only the members that make a difference, so the recorded event says what really changed:
+ * a member goes when the update without it leaves the session the same as the update with it.
+ */
+const withoutNoOps = (session: SessionData, data: UpdateData): UpdateData => {
+  const apply = (update: UpdateData) => {
+    const after = evolve({ _tag: 'Existing', session }, event('VerificationSessionUpdated', update));
+    return after._tag === 'Existing' ? after.session : session;
   };
-  return Object.keys(data).length === 0 ? nothing : emit(event('VerificationSessionUpdated', data));
+  const full = apply(data);
+  if (sameData(full, session)) return {};
+  return Object.fromEntries(
+    Object.entries(data).filter(([key]) => {
+      const { [key]: _dropped, ...rest } = data as Record<string, unknown>;
+      return !sameData(apply(rest as UpdateData), full);
+    }),
+  );
 };

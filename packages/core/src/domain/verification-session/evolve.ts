@@ -93,6 +93,8 @@ const evolveSession = (session: SessionData, event: VerificationSessionEvent): S
         ...session,
         redaction: { status: 'processing' },
         metadata: {},
+        // A return URL may carry the integrator's own personal references in its query.
+        returnUrl: null,
         providedDetails: redactProvidedContact(session.providedDetails),
         providedIdentity: null,
         verifiedOutputs: session.verifiedOutputs === null ? null : redactVerifiedOutputs(session.verifiedOutputs),

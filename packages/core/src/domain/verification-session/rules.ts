@@ -9,17 +9,18 @@ const STATUS_RULE: Record<string, string> = {
   cancel: 'Only a VerificationSession in "requires_input" status may be canceled.',
   update: 'Only a VerificationSession in "requires_input" status may be updated; metadata may be updated in any status.',
   submit: 'Only a VerificationSession in "requires_input" status may be submitted.',
+  'record a failure for': 'Only a VerificationSession in "requires_input" status can fail on the user\'s side.',
   redact: 'Wait until processing finishes before redacting it.',
 };
 
 /** One stable code (`session_status_invalid`) for every "not allowed in this status" refusal. */
-export const statusConflict = (verb: 'cancel' | 'update' | 'submit' | 'redact', status: SessionStatus): IdentityError =>
+export const statusConflict = (verb: 'cancel' | 'update' | 'submit' | 'redact' | 'record a failure for', status: SessionStatus): IdentityError =>
   invalidRequest(
     'session_status_invalid',
     `You cannot ${verb} this VerificationSession because it has a status of "${status}". ${STATUS_RULE[verb]}`,
   );
 
-export const redactedConflict = (verb: 'update' | 'submit'): IdentityError =>
+export const redactedConflict = (verb: 'update' | 'submit' | 'record a failure for'): IdentityError =>
   invalidRequest('session_redacted', `You cannot ${verb} this VerificationSession because it has been redacted.`);
 
 export const documentOptionsOnIdNumber = (): IdentityError =>
@@ -31,3 +32,10 @@ export const documentOptionsOnIdNumber = (): IdentityError =>
 
 export const testOutcomeInLivemode = (): IdentityError =>
   invalidRequest('livemode_mismatch', 'Test outcomes can only be chosen for test-mode VerificationSessions.');
+
+export const notAUserSideFailure = (code: string): IdentityError =>
+  invalidRequest(
+    'invalid_value',
+    `${code} is the error of a check, not a user-side failure; only abandoned, consent_declined, country_not_supported, device_not_supported and under_supported_age can be recorded without a submission.`,
+    'last_error[code]',
+  );

@@ -1,15 +1,10 @@
-
-import { customerDecider, type CustomerEvent } from '../../domain/customer/customer.js';
-import type { VerificationSessionEvent } from '../../domain/verification-session/events.js';
-import type { LedgerEvent } from '../envelope.js';
 import type { GlobalPosition } from '../event-store/port.js';
-import type { LedgerDomainEvent } from '../serializer.js';
-import { CUSTOMER_STREAM_PREFIX, SESSION_STREAM_PREFIX } from '../streams.js';
-import { projectAudit, type AuditEntry } from './audit-view.js';
+import { applyEvent, idempotencyScope, type ReadModelRows } from './apply-event.js';
+import type { AuditEntry } from './audit-view.js';
 import { createOrderedIndex } from './ordered-index.js';
 import type { CustomerRow, IdempotencyRecord, ReadModel } from './read-model.js';
-import { projectReports, type ReportRow } from './report-view.js';
-import { projectSession, type SessionRow } from './session-view.js';
+import type { ReportRow } from './report-view.js';
+import type { SessionRow } from './session-view.js';
 
 /** The read model in memory: rebuilt from the log at every start. */
 export const createMemoryReadModel = (): ReadModel => {
@@ -25,53 +20,37 @@ export const createMemoryReadModel = (): ReadModel => {
     (row) => ({ created: row.customer.created, position: row.createdPosition }),
     (row) => row.customer.livemode,
   );
-  const reportsBySession = new Map<string, ReadonlyArray<ReportRow>>();
-  const audits = new Map<string, ReadonlyArray<AuditEntry>>();
+  const reportsBySession = new Map<string, Array<ReportRow>>();
+  const audits = new Map<string, Array<AuditEntry>>();
   const idempotency = new Map<string, IdempotencyRecord>();
   let checkpoint: GlobalPosition | 'start' = 'start';
 
-  const idempotencyScope = (key: string, livemode: boolean) => `${livemode ? 'live' : 'test'}:${key}`;
-
-  const recordIdempotency = (ledgerEvent: LedgerEvent<LedgerDomainEvent>, livemode: boolean) => {
-    const { idempotencyKey, requestFingerprint, stream, revision } = ledgerEvent.envelope;
-    if (idempotencyKey === null || requestFingerprint === null) return;
-    const scope = idempotencyScope(idempotencyKey, livemode);
-    const existing = idempotency.get(scope);
-    // The first request to use a key owns it; later events under the same key only extend it.
-    if (existing !== undefined && (existing.stream !== stream || existing.fingerprint !== requestFingerprint)) return;
-    idempotency.set(scope, { key: idempotencyKey, livemode, fingerprint: requestFingerprint, stream, revision });
-  };
-
-  const applySessionEvent = (ledgerEvent: LedgerEvent<VerificationSessionEvent>) => {
-    const id = ledgerEvent.envelope.stream.slice(SESSION_STREAM_PREFIX.length);
-    const row = projectSession(sessions.get(id), ledgerEvent);
-    if (row === undefined) return;
-    sessions.upsert(id, row);
-    const reportRows = projectReports(reportsBySession.get(id) ?? [], ledgerEvent, row.session);
-    reportsBySession.set(id, reportRows);
-    for (const reportRow of reportRows) reports.upsert(reportRow.report.id, reportRow);
-    audits.set(id, projectAudit(audits.get(id) ?? [], ledgerEvent, row.session.status));
-    recordIdempotency(ledgerEvent, row.session.livemode);
-  };
-
-  const applyCustomerEvent = (ledgerEvent: LedgerEvent<CustomerEvent>) => {
-    const id = ledgerEvent.envelope.stream.slice(CUSTOMER_STREAM_PREFIX.length);
-    const current = customers.get(id);
-    const next = customerDecider.evolve(current ? { _tag: 'Existing', customer: current.customer } : { _tag: 'Absent' }, ledgerEvent.event);
-    if (next._tag === 'Absent') return;
-    customers.upsert(id, { customer: next.customer, createdPosition: current?.createdPosition ?? ledgerEvent.envelope.position });
-    recordIdempotency(ledgerEvent, next.customer.livemode);
+  const rows: ReadModelRows = {
+    session: (id) => sessions.get(id),
+    putSession: (id, row) => sessions.upsert(id, row),
+    reportsOfSession: (sessionId) => reportsBySession.get(sessionId) ?? [],
+    putReport: (row) => {
+      reports.upsert(row.report.id, row);
+      const ofSession = (reportsBySession.get(row.sessionId) ?? []).filter((existing) => existing.report.id !== row.report.id);
+      reportsBySession.set(row.sessionId, [...ofSession, row]);
+    },
+    lastAuditEntry: (sessionId) => audits.get(sessionId)?.at(-1),
+    appendAudit: (sessionId, entry) => {
+      const entries = audits.get(sessionId) ?? [];
+      entries.push(entry);
+      audits.set(sessionId, entries);
+    },
+    customer: (id) => customers.get(id),
+    putCustomer: (id, row) => customers.upsert(id, row),
+    idempotency: (scope) => idempotency.get(scope),
+    putIdempotency: (scope, record) => idempotency.set(scope, record),
   };
 
   return {
     apply: async (events) => {
       for (const ledgerEvent of events) {
         if (checkpoint !== 'start' && ledgerEvent.envelope.position <= checkpoint) continue;
-        if (ledgerEvent.envelope.stream.startsWith(SESSION_STREAM_PREFIX)) {
-          applySessionEvent(ledgerEvent as LedgerEvent<VerificationSessionEvent>);
-        } else if (ledgerEvent.envelope.stream.startsWith(CUSTOMER_STREAM_PREFIX)) {
-          applyCustomerEvent(ledgerEvent as LedgerEvent<CustomerEvent>);
-        }
+        applyEvent(rows, ledgerEvent);
         checkpoint = ledgerEvent.envelope.position;
       }
     },
@@ -107,4 +86,3 @@ export const createMemoryReadModel = (): ReadModel => {
     idempotencyRecord: async (key, livemode) => idempotency.get(idempotencyScope(key, livemode)),
   };
 };
-
