@@ -13,3 +13,4 @@ export { createMemoryEventStore } from './ledger/event-store/memory-store.js';
 export type { Verifier, VerificationRequest, VerifierFailure } from './ledger/verifier.js';
 export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
+export type { HistoryQuery, SessionHistory } from './api/history.js';

@@ -3,8 +3,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { describeErrors } from '../domain/shared/event-codec.js';
-import { verificationSessionDecider } from '../domain/verification-session/decider.js';
-import { loadStream } from '../ledger/command-handler.js';
 import type { DeserializeError } from '../ledger/serializer.js';
 import { createMemoryEventStore } from '../ledger/event-store/memory-store.js';
 import type { EventStore, GlobalPosition } from '../ledger/event-store/port.js';
@@ -13,10 +11,10 @@ import { createMemoryReadModel } from '../ledger/projections/memory-read-model.j
 import type { ReadModel } from '../ledger/projections/read-model.js';
 import { createProjectionRunner } from '../ledger/projections/runner.js';
 import { createEventSerializer, type DataCodec } from '../ledger/serializer.js';
-import { sessionStream } from '../ledger/streams.js';
 import { createTestModeVerifier } from '../ledger/test-mode-verifier.js';
 import type { Verifier } from '../ledger/verifier.js';
 import { createCustomerOperations } from './customers.js';
+import { createHistoryOperations, type HistoryQuery } from './history.js';
 import { randomIds, sessionToken, type IdSource } from './ids.js';
 import { autoPagingList, type ListPromise } from './list.js';
 import type { ListObject } from './objects.js';
@@ -54,10 +52,17 @@ export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
   readonly onBackgroundError?: (error: unknown, sessionId: string) => void;
 }
 
+const COLLABORATORS = ['store', 'readModel', 'verifier', 'clock', 'ids', 'dataCodec', 'onUndecodableEvent', 'onBackgroundError'];
+const KNOWN_KEYS = new Set([...Object.keys(SettingsC.props), ...COLLABORATORS]);
+
 const checkSettings = (config: IdentityLedgerConfig) =>
   pipe(
     SettingsC.decode(config),
     E.mapLeft((errors) => describeErrors(errors).join('; ')),
+    E.filterOrElse(
+      () => Object.keys(config).every((key) => KNOWN_KEYS.has(key)),
+      () => `unknown setting ${Object.keys(config).find((key) => !KNOWN_KEYS.has(key))}`,
+    ),
     E.filterOrElse(
       (settings) => settings.apiKey === undefined || isValidApiKey(settings.apiKey),
       () => 'apiKey must be a secret key: sk_test_…, sk_live_…, rk_test_… or rk_live_…',
@@ -105,6 +110,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
   const reports = createVerificationReportOperations(runtime);
   const customers = createCustomerOperations(runtime);
   const testHelpers = createTestHelperOperations(runtime);
+  const history = createHistoryOperations(runtime);
   const background = createProcessManagerRuntime(runtime, {
     verifier: config.verifier ?? createTestModeVerifier(),
     simulatedDelayMs: config.simulatedDelayMs ?? 3000,
@@ -135,11 +141,12 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       identity: { verificationSessions: sessions, verificationReports: reports },
       customers,
       testHelpers: { identity: { verificationSessions: testHelpers } },
+      history,
     },
     /** The audit trail of one session, in order: who did what, when, under which request. */
-    audit: async (sessionId: string) => readModel.audit(sessionId),
-    /** The session exactly as it was at a revision of its stream. */
-    sessionAt: (sessionId: string, revision: bigint) => toPromise(loadStream(runtime, verificationSessionDecider, sessionStream(sessionId), revision)),
+    audit: (sessionId: string, options?: RequestOptions) => toPromise(history.audit(sessionId, options)),
+    /** The session as it was at a revision or a moment, with the events up to there. */
+    history: (sessionId: string, query?: HistoryQuery, options?: RequestOptions) => toPromise(history.sessionHistory(sessionId, query, options)),
     /** Resolves when verification and redaction caused by the writes so far have finished. */
     whenIdle: () => background.settle(),
     store,

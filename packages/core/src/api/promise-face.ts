@@ -23,8 +23,9 @@ const sdkClassName = (error: IdentityError): string => {
   if (error.statusCode === 401) return 'StripeAuthenticationError';
   if (error.statusCode === 403) return 'StripePermissionError';
   if (error.statusCode === 429) return 'StripeRateLimitError';
-  if (error.type === 'idempotency_error') return 'StripeIdempotencyError';
-  if (error.statusCode === 400 || error.statusCode === 404) return 'StripeInvalidRequestError';
+  if (error.statusCode === 400 || error.statusCode === 404) {
+    return error.type === 'idempotency_error' ? 'StripeIdempotencyError' : 'StripeInvalidRequestError';
+  }
   return 'StripeAPIError';
 };
 

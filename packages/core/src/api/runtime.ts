@@ -65,12 +65,9 @@ export const callerOf = (runtime: LedgerRuntime, options: RequestOptions | undef
       }),
     );
   }
-  if (options?.idempotencyKey !== undefined && (options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255)) {
-    return E.left(invalidRequest('invalid_value', 'Idempotency keys must be 1 to 255 characters long.', 'idempotency_key'));
-  }
   const requestId = options?.requestId ?? runtime.ids.request();
   return E.right({
-    livemode: key.includes('_live_'),
+    livemode: API_KEY.exec(key)?.[2] === 'live',
     actor: { type: 'api_key', key: labelApiKey(key) },
     requestId,
     correlationId: options?.correlationId ?? requestId,
@@ -156,6 +153,9 @@ export const idempotent =
   ): TE.TaskEither<IdentityError, A> => {
     const key = caller.idempotencyKey;
     if (key === undefined) return run(contextOf(caller));
+    if (key.length === 0 || key.length > 255) {
+      return TE.left(invalidRequest('invalid_value', 'Idempotency keys must be 1 to 255 characters long.', 'idempotency_key'));
+    }
     const scope = `${caller.livemode ? 'live' : 'test'}:${key}`;
     return async () => {
       if (runtime.inFlightKeys.has(scope)) return E.left(idempotencyInUse(key));

@@ -9,7 +9,7 @@ import type { VerificationSessionCommand } from '../domain/verification-session/
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
 import { sessionNotFound } from '../domain/verification-session/rules.js';
 import { sessionStream } from '../ledger/streams.js';
-import { testFailureApplies, testLastError } from '../ledger/test-mode-verifier.js';
+import { defaultTestFailureCode, testFailureApplies, testLastError } from '../ledger/test-mode-verifier.js';
 import type { VerificationSessionObject } from './objects.js';
 import { renderSession } from './render.js';
 import { callerOf, contextOf, execute, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
@@ -80,16 +80,17 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
       TE.bind('id', () => TE.fromEither(decodeId(id))),
       TE.bind('params', () => TE.fromEither(decodeUnverifyTestParams(params ?? {}))),
       TE.chain(({ caller, id, params }) => {
-        const code: LastErrorCode = params.last_error?.code ?? 'document_unverified_other';
-        const lastError = testLastError(code);
         const now = nowSeconds(runtime);
-        if (USER_SIDE_ERROR_CODES.includes(code)) {
-          return drive(caller, { type: 'RecordUserFailure', sessionId: id, livemode: false, now, lastError });
+        const chosen = params.last_error?.code;
+        if (chosen !== undefined && USER_SIDE_ERROR_CODES.includes(chosen)) {
+          return drive(caller, { type: 'RecordUserFailure', sessionId: id, livemode: false, now, lastError: testLastError(chosen) });
         }
         return pipe(
           () => runtime.readModel.session(id, false).then((row) => E.right<IdentityError, typeof row>(row)),
           TE.chain((row) => {
             if (row === undefined) return TE.left(sessionNotFound(id));
+            const code: LastErrorCode = chosen ?? defaultTestFailureCode(row.session);
+            const lastError = testLastError(code);
             if (!testFailureApplies(row.session, lastError)) {
               return TE.left(
                 invalidRequest('invalid_value', `The ${code} failure belongs to a check that this VerificationSession does not run.`, 'last_error[code]'),

@@ -19,7 +19,9 @@ import {
 import { inferIdNumberType } from '../domain/shared/id-number.js';
 import type { ProvidedContact, ProvidedIdentity } from '../domain/shared/values.js';
 import type { CreateSessionInput, VerificationSessionCommand } from '../domain/verification-session/commands.js';
+import { sessionAsOf } from '../domain/verification-session/as-of.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
+import type { VerificationSessionEvent } from '../domain/verification-session/events.js';
 import { sessionNotFound } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
 import { loadStream } from '../ledger/command-handler.js';
@@ -66,8 +68,14 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
         ),
       (stream, revision) =>
         pipe(
-          loadStream(runtime, verificationSessionDecider, stream, revision),
-          TE.chainEitherK(({ state }) => (state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId)))),
+          loadStream(runtime, verificationSessionDecider, stream),
+          TE.chainEitherK(({ history }) => {
+            const state = sessionAsOf(
+              history.map(({ event }) => event as VerificationSessionEvent),
+              history.filter(({ envelope }) => envelope.revision <= revision).length,
+            );
+            return state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId));
+          }),
         ),
     );
 

@@ -77,5 +77,9 @@ export const missingParameter = (param: string): IdentityError =>
 export const invalidParameter = (param: string, message: string, code: IdentityErrorCode = 'invalid_value'): IdentityError =>
   invalidRequest(code, message, param);
 
+/** An update whose merged metadata would break the key limit. */
+export const tooManyMetadataKeys = (count: number, max: number): IdentityError =>
+  invalidRequest('metadata_invalid', `Invalid metadata: at most ${max} keys are allowed, the update would leave ${count}`, 'metadata');
+
 export const apiError = (message: string, code: IdentityErrorCode = 'api_error'): IdentityError =>
   identityError({ type: 'api_error', code, message });

@@ -14,5 +14,6 @@ export { decide as decideVerificationSession } from './verification-session/deci
 export { evolve as evolveVerificationSession } from './verification-session/evolve.js';
 export * from './verification-session/decider.js';
 export * from './verification-session/rules.js';
+export * from './verification-session/as-of.js';
 export * from './customer/customer.js';
 export * as params from './params/index.js';

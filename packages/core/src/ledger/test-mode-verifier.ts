@@ -52,12 +52,12 @@ export const testModeOutcome = (request: VerificationRequest): VerificationOutco
         status: status('document'),
         error: checkError('document'),
         address: TEST_DOCUMENT.address,
-        dob: TEST_DOCUMENT.dob,
+        dob: identity.dob,
         expiration_date: lastError?.code === 'document_expired' ? { day: 1, month: 12, year: 2020 } : TEST_DOCUMENT.expiration_date,
         issued_date: TEST_DOCUMENT.issued_date,
         files: null,
-        first_name: TEST_DOCUMENT.first_name,
-        last_name: TEST_DOCUMENT.last_name,
+        first_name: identity.first_name,
+        last_name: identity.last_name,
         issuing_country: TEST_DOCUMENT.issuing_country,
         number: TEST_DOCUMENT.number,
         sex: null,
@@ -92,7 +92,11 @@ interface Subject {
   readonly id_number_type: IdNumberType | null;
 }
 
-/** Who the session verifies: the provided details where given, the test document otherwise. */
+/**
+ * Who the session verifies. In test mode the document "reads" what the provided details say, so
+ * the report's sections and the outputs always agree; without provided details it is the test
+ * document.
+ */
 const subjectOf = (session: SessionData): Subject => {
   const provided = session.providedIdentity ?? {};
   const idNumber = provided.id_number ?? TEST_ID_NUMBER.id_number;
@@ -128,6 +132,10 @@ const verifiedOutputsOf = (session: SessionData, subject: Subject): VerifiedOutp
 export const createTestModeVerifier = (): Verifier => ({
   verify: (request) => TE.right(testModeOutcome(request)),
 });
+
+/** The failure `unverify` records when no code is chosen: the first check this session runs, failed for "another reason". */
+export const defaultTestFailureCode = (session: Pick<SessionData, 'type' | 'options'>): LastError['code'] =>
+  checksOf(session)[0] === 'document' ? 'document_unverified_other' : 'id_number_unverified_other';
 
 /** A test outcome may only fail a check that this session runs. */
 export const testFailureApplies = (session: Pick<SessionData, 'type' | 'options'>, lastError: LastError): boolean => {

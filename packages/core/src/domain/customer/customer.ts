@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { invalidRequest, resourceMissing, type IdentityError } from '../errors.js';
+import { invalidRequest, resourceMissing, tooManyMetadataKeys, type IdentityError } from '../errors.js';
 import type { Decider } from '../shared/decider.js';
 import { defineEvent, makeEventDecoder, type EventOf } from '../shared/event-codec.js';
-import { applyMetadataUpdate, MetadataC, MetadataUpdateC, type Metadata, type MetadataUpdate } from '../shared/values.js';
+import { applyMetadataUpdate, METADATA_MAX_KEYS, MetadataC, MetadataUpdateC, type Metadata, type MetadataUpdate } from '../shared/values.js';
 
 /**
  * A minimal Customer (email, name, metadata): just enough for `related_customer` and the
@@ -66,6 +66,10 @@ const decide = (command: CustomerCommand, state: CustomerState): E.Either<Identi
     case 'UpdateCustomer': {
       if (state._tag === 'Absent' || state.customer.livemode !== command.livemode) return E.left(customerNotFound(command.customerId));
       const changes = Object.fromEntries(Object.entries(command.changes).filter(([, value]) => value !== undefined));
+      if (command.changes.metadata !== undefined) {
+        const keys = Object.keys(applyMetadataUpdate(state.customer.metadata, command.changes.metadata)).length;
+        if (keys > METADATA_MAX_KEYS) return E.left(tooManyMetadataKeys(keys, METADATA_MAX_KEYS));
+      }
       return Object.keys(changes).length === 0 ? E.right([]) : E.right([{ type: 'CustomerUpdated', data: changes }]);
     }
   }

@@ -8,15 +8,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { invalidParameter, type IdentityError } from '../errors.js';
-import type { Metadata, MetadataUpdate } from '../shared/values.js';
+import { METADATA_MAX_KEYS, METADATA_MAX_KEY_LENGTH, METADATA_MAX_VALUE_LENGTH, type Metadata, type MetadataUpdate } from '../shared/values.js';
 import { child, fail, makeCodec, pathOf } from './decode.js';
 import { charLength, isEmptyValue, isPlainObject, kindOf, presentKeys, type Codec } from './primitives.js';
 
 export type { Metadata, MetadataUpdate };
 
-export const METADATA_MAX_KEYS = 50;
-export const METADATA_MAX_KEY_LENGTH = 40;
-export const METADATA_MAX_VALUE_LENGTH = 500;
+export { METADATA_MAX_KEYS, METADATA_MAX_KEY_LENGTH, METADATA_MAX_VALUE_LENGTH };
 
 
 const metadataError = (param: string, message: string): IdentityError =>

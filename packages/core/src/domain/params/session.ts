@@ -3,6 +3,7 @@
  * Order of checks: unknown parameters, then each known parameter in declaration order (the spec's
  * alphabetical order), then the rules that combine several parameters.
  */
+import { documentOptionsOnIdNumber } from '../verification-session/rules.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidParameter, missingParameter, resourceMissing, type IdentityError } from '../errors.js';
 import { requestDecoder, type ParamsDecoder } from './decode.js';
@@ -91,12 +92,7 @@ const relatedPerson: Codec<RelatedPerson> = strictObject(
 
 const documentOptionsConflict = (type: VerificationType | undefined, options: SessionOptionsParams | undefined) =>
   type === 'id_number' && options?.document !== undefined && options.document !== null
-    ? E.left(
-        invalidParameter(
-          'options[document]',
-          "options[document] cannot be set when type is 'id_number'; remove it or send options[document]= to clear it",
-        ),
-      )
+    ? E.left(documentOptionsOnIdNumber())
     : E.right(undefined);
 
 const createFields = strictObject('VerificationSessionCreateParams', {

@@ -18,6 +18,11 @@ export const SessionStatusC = t.keyof({ requires_input: null, processing: null, 
 export type SessionStatus = t.TypeOf<typeof SessionStatusC>;
 export const SESSION_STATUSES = Object.keys(SessionStatusC.keys) as ReadonlyArray<SessionStatus>;
 
+/** Stripe's limits: at most 50 keys, keys of at most 40 characters, values of at most 500. */
+export const METADATA_MAX_KEYS = 50;
+export const METADATA_MAX_KEY_LENGTH = 40;
+export const METADATA_MAX_VALUE_LENGTH = 500;
+
 export const MetadataC = t.record(t.string, t.string);
 export type Metadata = t.TypeOf<typeof MetadataC>;
 

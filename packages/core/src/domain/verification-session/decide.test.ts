@@ -35,7 +35,7 @@ const SUBMIT_RULE = 'Only a VerificationSession in "requires_input" status may b
 const USER_FAILURE_RULE = 'Only a VerificationSession in "requires_input" status can fail on the user\'s side.';
 const documentOptionsOnIdNumber = refusal(
   'invalid_value',
-  'Document options cannot be set on a VerificationSession of type "id_number".',
+  "options[document] cannot be set when type is 'id_number'; remove it or send options[document]= to clear it.",
   'options[document]',
 );
 const redactedRefusal = (verb: 'update' | 'submit' | 'record a failure for') =>

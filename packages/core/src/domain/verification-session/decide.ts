@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { invalidRequest, type IdentityError } from '../errors.js';
+import { invalidRequest, tooManyMetadataKeys, type IdentityError } from '../errors.js';
 import type { VerificationSessionCommand } from './commands.js';
 import { sessionEvent as event, type SessionEventData, type VerificationSessionEvent } from './events.js';
 import { sameData } from '../shared/equal.js';
-import { USER_SIDE_ERROR_CODES } from '../shared/values.js';
+import { applyMetadataUpdate, METADATA_MAX_KEYS, USER_SIDE_ERROR_CODES } from '../shared/values.js';
 import { evolve } from './evolve.js';
 import {
   documentOptionsOnIdNumber,
@@ -118,6 +118,10 @@ const decideUpdate = (
   });
   // An update that would change nothing records nothing, and so is never refused for the status.
   if (Object.keys(effective).length === 0) return nothing;
+  if (effective.metadata !== undefined) {
+    const keys = Object.keys(applyMetadataUpdate(session.metadata, effective.metadata)).length;
+    if (keys > METADATA_MAX_KEYS) return E.left(tooManyMetadataKeys(keys, METADATA_MAX_KEYS));
+  }
   const { metadata: _metadata, ...beyondMetadata } = effective;
   if (Object.keys(beyondMetadata).length > 0 && session.status !== 'requires_input') return E.left(statusConflict('update', session.status));
   return emit(event('VerificationSessionUpdated', effective));

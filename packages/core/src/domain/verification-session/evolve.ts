@@ -89,21 +89,23 @@ const evolveSession = (session: SessionData, event: VerificationSessionEvent): S
       return { ...session, status: 'canceled', lastError: null };
     case 'VerificationSessionRedactionRequested':
       // Personal data stops being served the moment redaction is accepted, not when it completes.
-      return {
-        ...session,
-        redaction: { status: 'processing' },
-        metadata: {},
-        // A return URL may carry the integrator's own personal references in its query.
-        returnUrl: null,
-        providedDetails: redactProvidedContact(session.providedDetails),
-        providedIdentity: null,
-        verifiedOutputs: session.verifiedOutputs === null ? null : redactVerifiedOutputs(session.verifiedOutputs),
-        reports: session.reports.map(redactReport),
-      };
+      return { ...withoutPersonalData(session), redaction: { status: 'processing' } };
     case 'VerificationSessionRedacted':
       return { ...session, redaction: { status: 'redacted' } };
   }
 };
+
+/** The session with every personal value replaced by redaction's placeholders. */
+export const withoutPersonalData = (session: SessionData): SessionData => ({
+  ...session,
+  metadata: {},
+  // A return URL may carry the integrator's own personal references in its query.
+  returnUrl: null,
+  providedDetails: redactProvidedContact(session.providedDetails),
+  providedIdentity: null,
+  verifiedOutputs: session.verifiedOutputs === null ? null : redactVerifiedOutputs(session.verifiedOutputs),
+  reports: session.reports.map(redactReport),
+});
 
 /** Switching to `id_number` drops the document options: they would no longer mean anything. */
 const nextOptions = (

@@ -26,7 +26,7 @@ export const redactedConflict = (verb: 'update' | 'submit' | 'record a failure f
 export const documentOptionsOnIdNumber = (): IdentityError =>
   invalidRequest(
     'invalid_value',
-    'Document options cannot be set on a VerificationSession of type "id_number".',
+    "options[document] cannot be set when type is 'id_number'; remove it or send options[document]= to clear it.",
     'options[document]',
   );
 

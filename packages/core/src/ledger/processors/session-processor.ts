@@ -52,7 +52,7 @@ const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProcessor => {
   const pending = new Map<string, Job>();
   const running = new Map<string, Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Map<NodeJS.Timeout, () => void>();
   let seen: GlobalPosition | 'start' = 'start';
   let live = false;
   let stopped = false;
@@ -67,7 +67,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         timers.delete(timer);
         resolve();
       }, ms);
-      timers.add(timer);
+      timers.set(timer, resolve);
     });
 
   const track = (event: VerificationSessionEvent, sessionId: string, cause: Cause) => {
@@ -204,7 +204,11 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
     },
     stop: async () => {
       stopped = true;
-      for (const timer of timers) clearTimeout(timer);
+      // A stopped processor ends its waits at once; the work they delay is found again at the next start.
+      for (const [timer, resolve] of timers) {
+        clearTimeout(timer);
+        resolve();
+      }
       timers.clear();
       for (const waiter of seenWaiters.splice(0)) waiter.resolve();
       await subscription?.close();
