@@ -33,6 +33,8 @@ const SettingsC = t.partial({
   redactionDelayMs: t.number,
   verifierRetryInitialDelayMs: t.number,
   verifierRetryMaxDelayMs: t.number,
+  /** Run verification and redaction in this process (default true). Read-only tools turn it off. */
+  processing: t.boolean,
 });
 
 export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
@@ -119,8 +121,9 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     onError: config.onBackgroundError ?? (() => undefined),
   });
 
+  const processing = config.processing ?? true;
   await runner.start();
-  await background.start();
+  if (processing) await background.start();
 
   const list =
     <T extends { readonly id: string }>(operation: (params?: unknown, options?: RequestOptions) => () => Promise<E.Either<never, ListObject<T>>> | Promise<unknown>) =>
@@ -148,7 +151,10 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     /** The session as it was at a revision or a moment, with the events up to there. */
     history: (sessionId: string, query?: HistoryQuery, options?: RequestOptions) => toPromise(history.sessionHistory(sessionId, query, options)),
     /** Resolves when verification and redaction caused by the writes so far have finished. */
-    whenIdle: () => background.settle(),
+    whenIdle: async () => {
+      if (processing) return background.settle();
+      if (runtime.lastWritten !== 'start') await runner.waitFor(runtime.lastWritten);
+    },
     store,
     close: async () => {
       await background.stop();

@@ -12,7 +12,8 @@ import { sessionStream } from '../ledger/streams.js';
 import { defaultTestFailureCode, testFailureApplies, testLastError } from '../ledger/test-mode-verifier.js';
 import type { VerificationSessionObject } from './objects.js';
 import { renderSession } from './render.js';
-import { callerOf, contextOf, execute, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { sessionAt } from './verification-sessions.js';
 
 /**
  * `testHelpers.identity.verificationSessions`: what the hosted page's test screen does, for
@@ -28,6 +29,7 @@ const testModeOnly = (): IdentityError =>
 
 export const createTestHelperOperations = (runtime: LedgerRuntime) => {
   const run = execute(runtime);
+  const withKey = idempotent(runtime);
   const decodeId = decodeObjectId('vs_', 'VerificationSession');
 
   const callerInTestMode = (options: RequestOptions | undefined): E.Either<IdentityError, Caller> =>
@@ -36,12 +38,19 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
       E.filterOrElse((caller) => !caller.livemode, testModeOnly),
     );
 
-  const drive = (caller: Caller, command: VerificationSessionCommand): Result<VerificationSessionObject> =>
-    pipe(
-      run(verificationSessionDecider, sessionStream(command.sessionId), command, contextOf(caller)),
-      TE.chainEitherK(({ state }) =>
-        state._tag === 'Existing' ? E.right(renderSession(state.session, runtime.render)) : E.left(sessionNotFound(command.sessionId)),
-      ),
+  /** Test helpers honour idempotency keys as every other write does: a retry replays. */
+  const drive = (caller: Caller, command: VerificationSessionCommand, operation: string, params: unknown): Result<VerificationSessionObject> =>
+    withKey(
+      caller,
+      fingerprintOf(operation, command.sessionId, params),
+      (context) =>
+        pipe(
+          run(verificationSessionDecider, sessionStream(command.sessionId), command, context),
+          TE.chainEitherK(({ state }) =>
+            state._tag === 'Existing' ? E.right(renderSession(state.session, runtime.render)) : E.left(sessionNotFound(command.sessionId)),
+          ),
+        ),
+      (stream, revision) => pipe(sessionAt(runtime, stream, revision), TE.map((session) => renderSession(session, runtime.render))),
     );
 
   const submit = (id: unknown, params?: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
@@ -51,7 +60,12 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
       TE.bind('id', () => TE.fromEither(decodeId(id))),
       TE.bind('params', () => TE.fromEither(decodeSubmitTestParams(params ?? {}))),
       TE.chain(({ caller, id, params }) =>
-        drive(caller, { type: 'SubmitVerificationSession', sessionId: id, livemode: false, now: nowSeconds(runtime), simulateDelay: params.simulate_delay === true }),
+        drive(
+          caller,
+          { type: 'SubmitVerificationSession', sessionId: id, livemode: false, now: nowSeconds(runtime), simulateDelay: params.simulate_delay === true },
+          'test_helpers.verification_sessions.submit',
+          params,
+        ),
       ),
     );
 
@@ -69,7 +83,7 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
           now: nowSeconds(runtime),
           testOutcome: { kind: 'verified' },
           simulateDelay: params.simulate_delay === true,
-        }),
+        }, 'test_helpers.verification_sessions.verify', params),
       ),
     );
 
@@ -83,7 +97,12 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
         const now = nowSeconds(runtime);
         const chosen = params.last_error?.code;
         if (chosen !== undefined && USER_SIDE_ERROR_CODES.includes(chosen)) {
-          return drive(caller, { type: 'RecordUserFailure', sessionId: id, livemode: false, now, lastError: testLastError(chosen) });
+          return drive(
+            caller,
+            { type: 'RecordUserFailure', sessionId: id, livemode: false, now, lastError: testLastError(chosen) },
+            'test_helpers.verification_sessions.unverify',
+            params,
+          );
         }
         return pipe(
           () => runtime.readModel.session(id, false).then((row) => E.right<IdentityError, typeof row>(row)),
@@ -103,7 +122,7 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
               now,
               testOutcome: { kind: 'unverified', last_error: lastError },
               simulateDelay: params.simulate_delay === true,
-            });
+            }, 'test_helpers.verification_sessions.unverify', params);
           }),
         );
       }),

@@ -25,7 +25,7 @@ import type { VerificationSessionEvent } from '../domain/verification-session/ev
 import { sessionNotFound } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
 import { loadStream } from '../ledger/command-handler.js';
-import { sessionStream } from '../ledger/streams.js';
+import { idFromStream, sessionStream } from '../ledger/streams.js';
 import type { ListObject, VerificationSessionObject } from './objects.js';
 import { listItemExpand, renderSession } from './render.js';
 import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
@@ -49,6 +49,22 @@ export const splitProvidedDetails = (details: ProvidedDetails | undefined): { co
   };
 };
 
+/**
+ * What an idempotent replay answers: the session as the first request left it (at `revision`),
+ * without personal data that has been redacted since.
+ */
+export const sessionAt = (runtime: LedgerRuntime, stream: string, revision: bigint): TE.TaskEither<IdentityError, SessionData> =>
+  pipe(
+    loadStream(runtime, verificationSessionDecider, stream),
+    TE.chainEitherK(({ history }) => {
+      const state = sessionAsOf(
+        history.map(({ event }) => event as VerificationSessionEvent),
+        history.filter(({ envelope }) => envelope.revision <= revision).length,
+      );
+      return state._tag === 'Existing' ? E.right(state.session) : E.left(sessionNotFound(idFromStream(stream)));
+    }),
+  );
+
 export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
   const run = execute(runtime);
   const withKey = idempotent(runtime);
@@ -66,17 +82,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
           run(verificationSessionDecider, sessionStream(command.sessionId), command, context),
           TE.chainEitherK(({ state }) => (state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId)))),
         ),
-      (stream, revision) =>
-        pipe(
-          loadStream(runtime, verificationSessionDecider, stream),
-          TE.chainEitherK(({ history }) => {
-            const state = sessionAsOf(
-              history.map(({ event }) => event as VerificationSessionEvent),
-              history.filter(({ envelope }) => envelope.revision <= revision).length,
-            );
-            return state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId));
-          }),
-        ),
+      (stream, revision) => pipe(sessionAt(runtime, stream, revision), TE.map((session) => render(session, expand))),
     );
 
   const requireCustomer = (caller: Caller, id: string | undefined): Result<void> =>

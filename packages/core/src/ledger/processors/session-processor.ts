@@ -5,6 +5,7 @@ import type { VerificationSessionEvent } from '../../domain/verification-session
 import type { SessionData } from '../../domain/verification-session/state.js';
 import type { EventStore, GlobalPosition, Subscription } from '../event-store/port.js';
 import type { EventSerializer } from '../serializer.js';
+import { PROJECTED_STREAM_PREFIXES } from '../projections/runner.js';
 import { SESSION_STREAM_PREFIX, idFromStream } from '../streams.js';
 import type { Verifier, VerifierFailure } from '../verifier.js';
 
@@ -176,8 +177,8 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         caughtUp();
         continue;
       }
-      const decoded = deps.serializer.deserialize(message.event);
-      if (E.isRight(decoded)) {
+      const decoded = message.event.streamName.startsWith(SESSION_STREAM_PREFIX) ? deps.serializer.deserialize(message.event) : undefined;
+      if (decoded !== undefined && E.isRight(decoded)) {
         track(decoded.right.event as VerificationSessionEvent, idFromStream(message.event.streamName), {
           eventId: message.event.id,
           correlationId: decoded.right.envelope.correlationId,
@@ -191,7 +192,8 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
   return {
     start: async () => {
       if (loop !== undefined) return;
-      subscription = deps.store.subscribeToAll({ from: 'start', filter: { streamPrefixes: [SESSION_STREAM_PREFIX] } });
+      // Customer events cause no work, but following them too lets `settle` reach any position the API wrote.
+      subscription = deps.store.subscribeToAll({ from: 'start', filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES } });
       await new Promise<void>((resolve, reject) => {
         loop = follow(subscription!, resolve).catch(reject);
       });

@@ -1,0 +1,119 @@
+import { Command as Commander, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_API_KEY, DEFAULT_DB, isCliFailure, type Command, type GlobalOptions } from './context.js';
+import { demo } from './commands/demo.js';
+import { history } from './commands/history.js';
+import { PROJECTIONS, rebuild } from './commands/rebuild.js';
+import { listReports, showReport } from './commands/reports.js';
+import { listSessions, showSession } from './commands/sessions.js';
+import { processIo, type Io } from './output.js';
+
+const positiveInteger = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return Number(value);
+};
+
+const revision = (value: string): bigint => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a 0-based revision number.');
+  return BigInt(value);
+};
+
+/** A moment: ISO 8601 text or Unix seconds. */
+const moment = (value: string): Date => {
+  const date = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO 8601 time or Unix seconds.');
+  return date;
+};
+
+const unixSeconds = (value: string): number => Math.floor(moment(value).getTime() / 1000);
+
+/**
+ * The `idledger` command. Returns the exit code rather than exiting, so tests run it in-process.
+ */
+export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): Promise<number> => {
+  let exitCode = 0;
+  const run =
+    <Options extends object>(command: Command<Options>) =>
+    async (options: Options, invoked: Commander) => {
+      const globals = invoked.optsWithGlobals<GlobalOptions>();
+      await command({ ...options, ...globals }, io);
+    };
+
+  const program = new Commander('idledger')
+    .description('An event-sourced compliance ledger for identity verification, on an embedded SQLite file.')
+    .addOption(new Option('--db <file>', 'the ledger file').default(DEFAULT_DB))
+    .addOption(new Option('--api-key <key>', 'secret key: its mode (test or live) scopes what is seen').env('IDLEDGER_API_KEY').default(DEFAULT_API_KEY))
+    .option('--json', 'machine-readable output', false)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+
+  program.command('demo').description("run the seed's flows end to end and show the sessions, reports and audit timeline").action(run(demo));
+
+  const sessions = program.command('sessions').description('verification sessions');
+  sessions
+    .command('list')
+    .description('list sessions, newest first')
+    .option('--status <status>', 'requires_input, processing, verified or canceled')
+    .option('--customer <cus_id>', 'related customer')
+    .option('--client-reference-id <ref>', 'your reference')
+    .option('--created-gte <time>', 'created at or after (ISO time or Unix seconds)', unixSeconds)
+    .option('--created-lte <time>', 'created at or before (ISO time or Unix seconds)', unixSeconds)
+    .option('--starting-after <vs_id>', 'continue after this session')
+    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .action(run(listSessions));
+  sessions
+    .command('show <vs_id>')
+    .description('one session, as the API returns it')
+    .option('--expand <path...>', 'expand paths, e.g. verified_outputs last_verification_report', [])
+    .action((id: string, options, invoked: Commander) => run(showSession(id))(options, invoked));
+
+  const reports = program.command('reports').description('verification reports');
+  reports
+    .command('list')
+    .description('list reports, newest first')
+    .option('--session <vs_id>', 'reports of one session')
+    .option('--type <type>', 'document or id_number')
+    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .action(run(listReports));
+  reports
+    .command('show <vr_id>')
+    .description('one report')
+    .option('--expand <path...>', 'expand paths, e.g. document.dob', [])
+    .action((id: string, options, invoked: Commander) => run(showReport(id))(options, invoked));
+
+  program
+    .command('history <vs_id>')
+    .description('the session as it was at a point, and every event up to it with its actor and changes')
+    .addOption(new Option('--as-of <time>', 'ISO time or Unix seconds').argParser(moment).conflicts('revision'))
+    .addOption(new Option('--revision <n>', '0-based revision of the session').argParser(revision))
+    .action((id: string, options, invoked: Commander) => run(history(id))(options, invoked));
+
+  program
+    .command('rebuild [projection]')
+    .description(`replay the log into fresh read-model tables and swap them in (${PROJECTIONS.join(', ')}; all by default)`)
+    .action((projection: string | undefined, options, invoked: Commander) => run(rebuild(projection))(options, invoked));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    exitCode = reportFailure(error, io);
+  }
+  return exitCode;
+};
+
+const reportFailure = (error: unknown, io: Io): number => {
+  if (isCliFailure(error)) {
+    io.err(`idledger: ${error.message}`);
+    return error.exitCode;
+  }
+  const fields = error as { code?: unknown; exitCode?: unknown; _tag?: unknown; message?: unknown; param?: unknown };
+  if (typeof fields.code === 'string' && fields.code.startsWith('commander.')) {
+    return fields.code === 'commander.helpDisplayed' || fields.code === 'commander.version' ? 0 : typeof fields.exitCode === 'number' ? fields.exitCode : 2;
+  }
+  if (fields._tag === 'IdentityError') {
+    io.err(`idledger: ${String(fields.message)}${fields.param ? ` (param: ${String(fields.param)})` : ''}`);
+    return 1;
+  }
+  io.err(`idledger: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+};

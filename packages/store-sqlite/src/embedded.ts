@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { createIdentityLedger, type IdentityLedger, type IdentityLedgerConfig } from '@idledger/core';
+import type Database from 'better-sqlite3';
+import { openLedgerDatabase, type LedgerDatabaseOptions } from './database.js';
+import { createSqliteEventStore } from './event-store.js';
+import { createSqliteReadModel, type SqliteReadModel } from './read-model/read-model.js';
+
+export interface EmbeddedLedgerConfig extends Omit<IdentityLedgerConfig, 'store' | 'readModel'> {
+  /** The ledger's file; created with its schema when missing. */
+  readonly file: string;
+  readonly database?: LedgerDatabaseOptions;
+}
+
+export type EmbeddedLedger = IdentityLedger & {
+  readonly readModel: SqliteReadModel;
+  /** How many events the file holds. */
+  readonly eventCount: () => number;
+};
+
+/**
+ * The key that derives url / client_secret tokens must outlive the process, or every restart
+ * would hand out new credentials; the embedded ledger keeps one in its own file unless the
+ * configuration gives one.
+ */
+const storedTokenKey = (database: Database.Database): string => {
+  database.exec('CREATE TABLE IF NOT EXISTS embedded_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT');
+  database.prepare("INSERT OR IGNORE INTO embedded_settings (name, value) VALUES ('token_key', ?)").run(randomBytes(32).toString('base64'));
+  return (database.prepare("SELECT value FROM embedded_settings WHERE name = 'token_key'").get() as { value: string }).value;
+};
+
+/**
+ * The embedded default: the Identity API on one SQLite file holding the events and the durable
+ * read models, caught up from their checkpoint at start.
+ */
+export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<EmbeddedLedger> => {
+  const { file, database: databaseOptions, ...ledgerConfig } = config;
+  const database = openLedgerDatabase(file, databaseOptions);
+  const store = createSqliteEventStore(database);
+  try {
+    const readModel = createSqliteReadModel(database);
+    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel });
+    const countEvents = database.prepare('SELECT count(*) AS count FROM events');
+    return {
+      ...ledger,
+      readModel,
+      eventCount: () => Number((countEvents.get() as { count: number | bigint }).count),
+      close: async () => {
+        await ledger.close();
+        await store.close();
+        database.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    database.close();
+    throw error;
+  }
+};
