@@ -1,6 +1,7 @@
 /** The ledger: event-store port and memory adapter, envelope, command handler, projections, processors. */
 export * from './event-store/port.js';
 export * from './event-store/memory-store.js';
+export * from './event-store/append-checks.js';
 export * from './envelope.js';
 export * from './serializer.js';
 export * from './streams.js';

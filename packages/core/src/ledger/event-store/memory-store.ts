@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import { appendProblem, invalidAppend, satisfiesExpectedRevision, storeClosed } from './append-checks.js';
 import type {
   ActualRevision,
   AppendResult,
@@ -54,41 +55,6 @@ interface StoredEvent {
   readonly recordedAtMs: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const invalid = (stream: string, reason: string): StoreError => ({ _tag: 'InvalidAppend', stream, reason });
-const unavailable: StoreError = { _tag: 'Unavailable', reason: 'the event store is closed' };
-
-/** Returns a reason when `value` is not a JSON value that survives a round trip unchanged. */
-const jsonProblem = (value: unknown, path: string, ancestors: Set<object>): string | undefined => {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is not a finite number`;
-  if (typeof value !== 'object') return `${path} is a ${typeof value}, not JSON`;
-  if (ancestors.has(value)) return `${path} is circular`;
-  const proto: unknown = Object.getPrototypeOf(value);
-  const isArray = Array.isArray(value);
-  if (!isArray && proto !== Object.prototype && proto !== null) return `${path} is not a plain object`;
-  if (Object.getOwnPropertySymbols(value).length > 0) return `${path} has symbol keys`;
-  ancestors.add(value);
-  try {
-    if (isArray) {
-      for (let i = 0; i < value.length; i++) {
-        if (!(i in value)) return `${path}[${i}] is a hole`;
-        const p = jsonProblem(value[i], `${path}[${i}]`, ancestors);
-        if (p !== undefined) return p;
-      }
-      return undefined;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      const p = jsonProblem(child, `${path}.${key}`, ancestors);
-      if (p !== undefined) return p;
-    }
-    return undefined;
-  } finally {
-    ancestors.delete(value);
-  }
-};
-
 // Mutates the fresh clone only; never called on caller-owned values.
 const normaliseAndFreeze = (value: JsonValue): JsonValue => {
   if (Object.is(value, -0)) return 0;
@@ -100,21 +66,6 @@ const normaliseAndFreeze = (value: JsonValue): JsonValue => {
 
 const storableJson = (value: JsonValue): JsonValue => normaliseAndFreeze(structuredClone(value));
 
-const isExpectedRevision = (u: unknown): u is ExpectedRevision =>
-  u === 'no_stream' || u === 'stream_exists' || u === 'any' || (typeof u === 'bigint' && u >= 0n);
-
-const satisfies = (expected: ExpectedRevision, actual: ActualRevision): boolean => {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === 'no_stream';
-    case 'stream_exists':
-      return actual !== 'no_stream';
-    default:
-      return actual === expected;
-  }
-};
 
 const matchesFilter = (event: { readonly streamName: string; readonly type: string }, filter?: EventFilter): boolean => {
   if (filter === undefined) return true;
@@ -161,32 +112,20 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const indexAtOrAfter = (position: bigint): number =>
     position <= 0n ? 0 : position >= BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(position);
 
-  const validate = (stream: string, events: ReadonlyArray<EventToAppend>, expected: unknown): StoreError | undefined => {
-    if (typeof stream !== 'string' || stream.length === 0) return invalid(String(stream), 'stream name must be a non-empty string');
-    if (stream.startsWith('$')) return invalid(stream, 'stream names starting with "$" are reserved');
-    if (!isExpectedRevision(expected)) return invalid(stream, `invalid expected revision ${String(expected)}`);
-    if (!Array.isArray(events)) return invalid(stream, 'events must be an array');
-    for (const [i, event] of events.entries()) {
-      if (typeof event?.id !== 'string' || !UUID.test(event.id)) return invalid(stream, `event ${i}: id must be a UUID`);
-      if (typeof event.type !== 'string' || event.type.length === 0) return invalid(stream, `event ${i}: type must be a non-empty string`);
-      const problem = jsonProblem(event.data, 'data', new Set()) ?? jsonProblem(event.metadata, 'metadata', new Set());
-      if (problem !== undefined) return invalid(stream, `event ${i}: ${problem}`);
-    }
-    return undefined;
-  };
+
 
   // Synchronous from check to write, so concurrent appends cannot interleave: atomic by construction.
   const append = (stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): E.Either<StoreError, AppendResult> => {
-    if (closed) return E.left(unavailable);
-    const problem = validate(stream, events, expected);
+    if (closed) return E.left(storeClosed);
+    const problem = appendProblem(stream, events, expected);
     if (problem !== undefined) return E.left(problem);
     const actual = actualRevision(stream);
-    if (!satisfies(expected, actual)) return E.left({ _tag: 'WrongExpectedVersion', stream, expected, actual });
+    if (!satisfiesExpectedRevision(expected, actual)) return E.left({ _tag: 'WrongExpectedVersion', stream, expected, actual });
     const existing = streams.get(stream) ?? [];
     if (events.length === 0) {
       const last = existing[existing.length - 1];
       return last === undefined
-        ? E.left(invalid(stream, 'empty append to a stream with no events: there is no revision to return'))
+        ? E.left(invalidAppend(stream, 'empty append to a stream with no events: there is no revision to return'))
         : E.right({ nextExpectedRevision: last.revision, position: last.position });
     }
     // Build every record before touching the log so a throwing clone leaves nothing behind.
@@ -226,7 +165,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     };
 
   const readStream = (stream: string, opts: ReadStreamOptions = {}): E.Either<StoreError, ReadonlyArray<RecordedEvent>> => {
-    if (closed) return E.left(unavailable);
+    if (closed) return E.left(storeClosed);
     const events = streams.get(stream);
     if (events === undefined || events.length === 0) return E.left({ _tag: 'StreamNotFound', stream });
     const limit = countLimit(opts.maxCount);
@@ -252,7 +191,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     let remaining = countLimit(opts.maxCount);
     let cursor = indexAtOrAfter(opts.fromPosition ?? 0n);
     while (remaining > 0) {
-      if (closed) throw unavailable;
+      if (closed) throw storeClosed;
       const raw = log.slice(cursor, cursor + pageSize);
       // Ends only on an empty pull: events appended while the caller iterates are delivered.
       if (raw.length === 0) return;
@@ -334,7 +273,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   return {
     appendToStream: (stream, events, { expectedRevision }) => guarded(() => append(stream, events, expectedRevision)),
     readStream: (stream, opts) => guarded(() => readStream(stream, opts)),
-    streamRevision: (stream) => guarded(() => (closed ? E.left(unavailable) : E.right(actualRevision(stream)))),
+    streamRevision: (stream) => guarded(() => (closed ? E.left(storeClosed) : E.right(actualRevision(stream)))),
     readAll: (opts) => readAll(opts),
     subscribeToAll,
     close: async () => {
