@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { openEmbeddedLedger, type EmbeddedLedger } from '@idledger/store-sqlite';
 import type { Io } from './output.js';
 
@@ -20,6 +21,7 @@ export const withLedger = async <A>(
   mode: 'read' | 'write',
   work: (ledger: EmbeddedLedger) => Promise<A>,
 ): Promise<A> => {
+  if (mode === 'read' && !existsSync(options.db)) throw cliFailure(`No ledger at ${options.db}: pass --db <file>, or create one with 'idledger demo'.`);
   const ledger = await openEmbeddedLedger({ file: options.db, apiKey: options.apiKey, processing: mode === 'write', simulatedDelayMs: 200 });
   try {
     return await work(ledger);

@@ -71,6 +71,8 @@ const configure = (database: Database.Database, file: string, synchronous: 'FULL
     throw new Error(`${file}: cannot use WAL journal mode (got '${journalMode}'); is the file on a network filesystem?`);
   }
   database.pragma(`synchronous = ${synchronous}`);
+  // Redaction rewrites read-model rows; without this the old contents could linger in free pages.
+  database.pragma('secure_delete = ON');
 };
 
 const migrate = (database: Database.Database, file: string): void => {

@@ -15,10 +15,16 @@ export const ActorC = t.union([
 ]);
 export type Actor = t.TypeOf<typeof ActorC>;
 
+interface IsoTimeBrand {
+  readonly IsoTime: unique symbol;
+}
+/** An ISO 8601 time that parses to a real date. */
+const IsoTimeC = t.brand(t.string, (value): value is t.Branded<string, IsoTimeBrand> => !Number.isNaN(Date.parse(value)), 'IsoTime');
+
 export const EventMetadataC = t.intersection([
   t.type({
     schema_version: t.number,
-    occurred_at: t.string,
+    occurred_at: IsoTimeC,
     actor: ActorC,
     request_id: t.union([t.string, t.null]),
     correlation_id: t.string,

@@ -43,7 +43,7 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
     const metadata: EventMetadata = {
       schema_version: schemaVersion,
-      occurred_at: occurredAt.toISOString(),
+      occurred_at: occurredAt.toISOString() as EventMetadata['occurred_at'],
       actor: context.actor,
       request_id: context.requestId,
       correlation_id: context.correlationId,

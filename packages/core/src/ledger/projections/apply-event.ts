@@ -1,4 +1,5 @@
 import { customerDecider, type CustomerEvent } from '../../domain/customer/customer.js';
+import { sameData } from '../../domain/shared/equal.js';
 import type { VerificationSessionEvent } from '../../domain/verification-session/events.js';
 import type { LedgerEvent } from '../envelope.js';
 import type { LedgerDomainEvent } from '../serializer.js';
@@ -45,7 +46,8 @@ const applySessionEvent = (rows: ReadModelRows, ledgerEvent: LedgerEvent<Verific
   const before = rows.reportsOfSession(id);
   const after = projectReports(before, ledgerEvent, row.session);
   for (const reportRow of after) {
-    if (!before.includes(reportRow)) rows.putReport(reportRow);
+    const previous = before.find((existing) => existing.report.id === reportRow.report.id);
+    if (previous === undefined || !sameData(previous, reportRow)) rows.putReport(reportRow);
   }
   const previous = rows.lastAuditEntry(id);
   const [entry] = projectAudit(previous ? [previous] : [], ledgerEvent, row.session.status).slice(-1);

@@ -1,0 +1,160 @@
+import type { AuditEntry, CustomerRow, IdempotencyRecord, ReportRow, SessionRow } from '@idledger/core/ledger';
+
+/**
+ * Rows as SQLite stores them and back. Everything read is read with safe integers, so positions
+ * and revisions come back as the bigints they were; Dates are kept as epoch milliseconds. Decoded
+ * objects are built with the same keys in the same order as the pure projections build them, so
+ * they equal the memory adapter's rows exactly (and serialise the same).
+ */
+
+/** `created` and `created_position` of a row, as read back for a cursor. */
+export interface OrderColumns {
+  readonly created: number | bigint;
+  readonly created_position: bigint;
+}
+
+export const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+const isSet = (value: number | bigint): boolean => value !== 0 && value !== 0n;
+
+export interface StoredSession {
+  readonly doc: string;
+  readonly created_position: bigint;
+  readonly revision: bigint;
+}
+
+export const sessionParams = (id: string, row: SessionRow) => ({
+  id,
+  livemode: bit(row.session.livemode),
+  created: row.session.created,
+  created_position: row.createdPosition,
+  status: row.session.status,
+  related_customer: row.session.relatedCustomer,
+  related_customer_account: row.session.relatedCustomerAccount,
+  client_reference_id: row.session.clientReferenceId,
+  revision: row.revision,
+  doc: JSON.stringify(row.session),
+});
+
+export const decodeSession = (stored: StoredSession): SessionRow => ({
+  session: JSON.parse(stored.doc) as SessionRow['session'],
+  createdPosition: stored.created_position,
+  revision: stored.revision,
+});
+
+export interface StoredReport {
+  readonly doc: string;
+  readonly session_id: string;
+  readonly livemode: number | bigint;
+  readonly client_reference_id: string | null;
+  readonly created_position: bigint;
+}
+
+export const reportParams = (row: ReportRow) => ({
+  id: row.report.id,
+  session_id: row.sessionId,
+  livemode: bit(row.livemode),
+  created: row.report.created,
+  created_position: row.createdPosition,
+  type: row.report.type,
+  client_reference_id: row.clientReferenceId,
+  doc: JSON.stringify(row.report),
+});
+
+export const decodeReport = (stored: StoredReport): ReportRow => ({
+  report: JSON.parse(stored.doc) as ReportRow['report'],
+  sessionId: stored.session_id,
+  livemode: isSet(stored.livemode),
+  clientReferenceId: stored.client_reference_id,
+  createdPosition: stored.created_position,
+});
+
+export interface StoredCustomer {
+  readonly doc: string;
+  readonly created_position: bigint;
+}
+
+export const customerParams = (id: string, row: CustomerRow) => ({
+  id,
+  livemode: bit(row.customer.livemode),
+  created: row.customer.created,
+  created_position: row.createdPosition,
+  email: row.customer.email,
+  doc: JSON.stringify(row.customer),
+});
+
+export const decodeCustomer = (stored: StoredCustomer): CustomerRow => ({
+  customer: JSON.parse(stored.doc) as CustomerRow['customer'],
+  createdPosition: stored.created_position,
+});
+
+export interface StoredAudit {
+  readonly position: bigint;
+  readonly revision: bigint;
+  readonly occurred_at: bigint | number | null;
+  readonly recorded_at: bigint | number | null;
+  readonly doc: string;
+}
+
+type AuditDoc = Omit<AuditEntry, 'revision' | 'position' | 'occurred_at' | 'recorded_at'>;
+
+/** An invalid Date has no time; SQLite stores its NaN as NULL, so NULL reads back as NaN (not as 0). */
+const millis = (date: Date): number | null => (Number.isNaN(date.getTime()) ? null : date.getTime());
+const dateOf = (ms: bigint | number | null): Date => new Date(ms === null ? Number.NaN : Number(ms));
+
+export const auditParams = (sessionId: string, entry: AuditEntry) => {
+  const { revision, position, occurred_at, recorded_at, ...doc } = entry;
+  return {
+    session_id: sessionId,
+    position,
+    revision,
+    occurred_at: millis(occurred_at),
+    recorded_at: millis(recorded_at),
+    doc: JSON.stringify(doc),
+  };
+};
+
+export const decodeAudit = (stored: StoredAudit): AuditEntry => {
+  const doc = JSON.parse(stored.doc) as AuditDoc;
+  return {
+    event_id: doc.event_id,
+    type: doc.type,
+    revision: stored.revision,
+    position: stored.position,
+    occurred_at: dateOf(stored.occurred_at),
+    recorded_at: dateOf(stored.recorded_at),
+    actor: doc.actor,
+    request_id: doc.request_id,
+    idempotency_key: doc.idempotency_key,
+    correlation_id: doc.correlation_id,
+    causation_id: doc.causation_id,
+    status_before: doc.status_before,
+    status_after: doc.status_after,
+    changed_fields: doc.changed_fields,
+  };
+};
+
+export interface StoredIdempotency {
+  readonly key: string;
+  readonly livemode: number | bigint;
+  readonly fingerprint: string;
+  readonly stream: string;
+  readonly revision: bigint;
+}
+
+export const idempotencyParams = (scope: string, record: IdempotencyRecord) => ({
+  scope,
+  key: record.key,
+  livemode: bit(record.livemode),
+  fingerprint: record.fingerprint,
+  stream: record.stream,
+  revision: record.revision,
+});
+
+export const decodeIdempotency = (stored: StoredIdempotency): IdempotencyRecord => ({
+  key: stored.key,
+  livemode: isSet(stored.livemode),
+  fingerprint: stored.fingerprint,
+  stream: stored.stream,
+  revision: stored.revision,
+});

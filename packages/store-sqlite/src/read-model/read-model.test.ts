@@ -1,0 +1,133 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent, type ReadModel } from '@idledger/core/ledger';
+import { createSqliteReadModel } from './read-model.js';
+import { randomBatches, recordActivity, seededRandom } from './testing/activity.js';
+import { tempLedgerFile, type TempLedgerFile } from './testing/database.js';
+import { answersOf, differences, probesOf, universeOf, type Probe } from './testing/probes.js';
+
+/**
+ * The SQLite read model against the memory one, fed the same events directly (no ledger): same
+ * answers, every event applied exactly once, each batch all or nothing, and a reopened file
+ * picking up at its checkpoint.
+ */
+
+let events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>;
+let probes: ReadonlyArray<Probe>;
+let expected: ReadonlyArray<unknown>;
+let files: Array<TempLedgerFile> = [];
+
+beforeAll(async () => {
+  ({ events } = await recordActivity(7, 140));
+  probes = probesOf(universeOf(events));
+  const memory = createMemoryReadModel();
+  await memory.apply(events);
+  expected = await answersOf(memory, probes);
+});
+
+afterEach(() => {
+  for (const file of files) file.remove();
+  files = [];
+});
+
+const newFile = () => {
+  const file = tempLedgerFile();
+  files.push(file);
+  return file;
+};
+
+const expectSameAnswers = async (readModel: ReadModel) => {
+  const found = differences(probes, expected, await answersOf(readModel, probes));
+  expect(found.slice(0, 3)).toEqual([]);
+};
+
+const rowCounts = (file: TempLedgerFile) => {
+  const database = file.open();
+  const tables = ['rm_sessions', 'rm_reports', 'rm_audit', 'rm_customers', 'rm_idempotency'];
+  return Object.fromEntries(tables.map((table) => [table, (database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]));
+};
+
+describe('the SQLite read model', () => {
+  it('records a varied log to compare on', () => {
+    const types = new Set(events.map(({ event }) => event.type));
+    for (const type of ['VerificationSessionVerified', 'VerificationSessionChecksFailed', 'VerificationSessionCanceled', 'VerificationSessionRedacted', 'CustomerUpdated']) {
+      expect(types).toContain(type);
+    }
+    expect(events.some(({ envelope }) => envelope.idempotencyKey !== null)).toBe(true);
+    expect(probes.length).toBeGreaterThan(1000);
+  });
+
+  it('starts at the start and answers like the memory read model, in batches of any size', async () => {
+    const readModel = createSqliteReadModel(newFile().open());
+    expect(await readModel.checkpoint()).toBe('start');
+    for (const batch of randomBatches(events, seededRandom(1))) await readModel.apply(batch);
+    expect(await readModel.checkpoint()).toBe(events.at(-1)!.envelope.position);
+    await expectSameAnswers(readModel);
+  });
+
+  it('applies every event exactly once: a batch applied again, or overlapping one already applied, changes nothing', async () => {
+    const file = newFile();
+    const readModel = createSqliteReadModel(file.open());
+    const batches = randomBatches(events, seededRandom(2), 20);
+    for (const [index, batch] of batches.entries()) {
+      await readModel.apply(batch);
+      await readModel.apply(batch);
+      // A catch-up that restarts a little earlier than where the last one stopped.
+      if (index > 0) await readModel.apply([...batches[index - 1]!.slice(-3), ...batch]);
+    }
+    const counts = rowCounts(file);
+    await readModel.apply(events);
+    expect(rowCounts(file)).toEqual(counts);
+    expect(await readModel.checkpoint()).toBe(events.at(-1)!.envelope.position);
+    await expectSameAnswers(readModel);
+  });
+
+  it('applies a batch and its checkpoint all or nothing', async () => {
+    const file = newFile();
+    const readModel = createSqliteReadModel(file.open());
+    const half = Math.floor(events.length / 2);
+    await readModel.apply(events.slice(0, half));
+    const checkpoint = await readModel.checkpoint();
+    const counts = rowCounts(file);
+    const next = events[half]!;
+    // A session event whose data the fold cannot read: the fold throws part-way through the batch.
+    const broken = { ...next, envelope: { ...next.envelope, position: events.at(-1)!.envelope.position + 1n, stream: 'verification_session-vs_broken' }, event: { type: 'VerificationSessionCreated', data: null } } as unknown as LedgerEvent<LedgerDomainEvent>;
+    await expect(readModel.apply([...events.slice(half, half + 5), broken])).rejects.toThrow();
+    expect(await readModel.checkpoint()).toBe(checkpoint);
+    expect(rowCounts(file)).toEqual(counts);
+    await readModel.apply(events.slice(half));
+    await expectSameAnswers(readModel);
+  });
+
+  it('resumes from its checkpoint when the file is opened again', async () => {
+    const file = newFile();
+    const first = file.open();
+    const third = Math.floor(events.length / 3);
+    await createSqliteReadModel(first).apply(events.slice(0, third));
+    first.close();
+
+    const reopened = createSqliteReadModel(file.open());
+    expect(await reopened.checkpoint()).toBe(events[third - 1]!.envelope.position);
+    // The runner restarts from the checkpoint, but a redelivery of older events must be harmless too.
+    await reopened.apply(events.slice(third - 10));
+    await expectSameAnswers(reopened);
+    expect(rowCounts(file).rm_audit).toBe(events.filter(({ envelope }) => envelope.stream.startsWith('verification_session-')).length);
+  });
+
+  it('creates its schema idempotently, beside other tables of the same file', async () => {
+    const database = newFile().open();
+    database.exec('CREATE TABLE events (position INTEGER PRIMARY KEY)');
+    const first = createSqliteReadModel(database);
+    await first.apply(events);
+    const second = createSqliteReadModel(database);
+    expect(await second.checkpoint()).toBe(events.at(-1)!.envelope.position);
+    await expectSameAnswers(second);
+  });
+
+  it('works on a connection that reads every integer as a bigint', async () => {
+    const database = newFile().open();
+    database.defaultSafeIntegers(true);
+    const readModel = createSqliteReadModel(database);
+    await readModel.apply(events);
+    await expectSameAnswers(readModel);
+  });
+});

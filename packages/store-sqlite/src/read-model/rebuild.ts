@@ -1,0 +1,146 @@
+import type Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  PROJECTED_STREAM_PREFIXES,
+  type DeserializeError,
+  type EventSerializer,
+  type EventStore,
+  type GlobalPosition,
+  type LedgerDomainEvent,
+  type LedgerEvent,
+} from '@idledger/core/ledger';
+import { createCheckpoints, createRows, foldBatch, isAfter, type Checkpoint } from './rows.js';
+import {
+  NEXT_TABLES,
+  PROJECTIONS,
+  createNextTables,
+  dropNextTables,
+  swapInNextTables,
+  withDependencies,
+  type ProjectionName,
+} from './schema.js';
+
+export interface RebuildProgress {
+  /** Events folded into the new tables so far. */
+  readonly applied: number;
+  /** Events read but skipped because they could not be decoded. */
+  readonly skipped: number;
+  /** Position of the last event read, or 'start'. */
+  readonly position: GlobalPosition | 'start';
+}
+
+export interface RebuildOptions {
+  /** Default: every projection. */
+  readonly projections?: ReadonlyArray<ProjectionName>;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Events per transaction. Default 500. */
+  readonly batchSize?: number;
+  readonly onUndecodable?: (error: DeserializeError, position: GlobalPosition) => void;
+}
+
+/** The live side, as the read model exposes it: its checkpoint, and its own catch-up. */
+export interface LiveTables {
+  readonly checkpoint: () => Checkpoint;
+  /** Applies a batch to the live tables in one transaction, moving their checkpoint to at least `through`. */
+  readonly applyThrough: (events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>, through: GlobalPosition) => void;
+}
+
+type Sink = (events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>, through: GlobalPosition, undecodable: number) => void;
+
+/**
+ * Blue/green: replays the log into fresh `__next` tables in batches while reads and live updates
+ * keep using the current ones, then swaps the selected projections in with their checkpoint in
+ * one transaction. The swap only happens when both generations stand at the same position,
+ * checked inside that transaction; until then whichever is behind is caught up from the log.
+ */
+export const rebuildReadModel = async (
+  database: Database.Database,
+  live: LiveTables,
+  store: EventStore,
+  serializer: EventSerializer,
+  options: RebuildOptions = {},
+): Promise<RebuildProgress> => {
+  const selected = new Set(options.projections ?? PROJECTIONS);
+  for (const name of selected) {
+    if (!(PROJECTIONS as ReadonlyArray<string>).includes(name)) throw new TypeError(`Unknown projection '${String(name)}'`);
+  }
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const everything = PROJECTIONS.every((name) => selected.has(name));
+  const built = withDependencies(selected);
+  const checkpoints = createCheckpoints(database);
+
+  createNextTables(database, built);
+  try {
+    const rows = createRows(database, NEXT_TABLES, built);
+    let progress: RebuildProgress = { applied: 0, skipped: 0, position: 'start' };
+
+    const foldNext = database.transaction((events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>, through: GlobalPosition) =>
+      foldBatch(rows, progress.position, events, through),
+    );
+    const intoNext: Sink = (events, through, undecodable) => {
+      const result = foldNext.immediate(events, through);
+      progress = { applied: progress.applied + result.applied, skipped: progress.skipped + undecodable, position: result.position };
+      options.onProgress?.(progress);
+    };
+    const intoLive: Sink = (events, through) => live.applyThrough(events, through);
+
+    /** Streams (from, until] in batches; ending at `until` even when its last events were not decodable. */
+    const replay = async (from: Checkpoint, until: GlobalPosition | undefined, sink: Sink, report: boolean) => {
+      let batch: Array<LedgerEvent<LedgerDomainEvent>> = [];
+      let read = 0;
+      let undecodable = 0;
+      let last: GlobalPosition | undefined;
+      let reached = from;
+      const flush = (through: GlobalPosition | undefined) => {
+        if (through === undefined || !isAfter(through, reached)) return;
+        sink(batch, through, undecodable);
+        reached = through;
+        batch = [];
+        read = 0;
+        undecodable = 0;
+      };
+      const filter = { streamPrefixes: PROJECTED_STREAM_PREFIXES };
+      for await (const recorded of store.readAll(from === 'start' ? { filter } : { fromPosition: from, filter })) {
+        if (!isAfter(recorded.position, from)) continue;
+        if (until !== undefined && isAfter(recorded.position, until)) break;
+        const decoded = serializer.deserialize(recorded);
+        if (E.isRight(decoded)) batch.push(decoded.right);
+        else {
+          undecodable++;
+          if (report) options.onUndecodable?.(decoded.left, recorded.position);
+        }
+        last = recorded.position;
+        if (++read >= batchSize) flush(last);
+      }
+      flush(until ?? last);
+    };
+
+    const swap = database.transaction((): Checkpoint | 'swapped' => {
+      const current = live.checkpoint();
+      // Every live table is replaced, so a live side behind the new one needs no catching up.
+      const aligned = current === progress.position || (everything && isAfter(progress.position, current));
+      if (!aligned) return current;
+      swapInNextTables(database, selected);
+      dropNextTables(database, new Set([...built].filter((name) => !selected.has(name))));
+      if (progress.position !== 'start') checkpoints.write(progress.position, selected);
+      return 'swapped';
+    });
+
+    await replay('start', undefined, intoNext, true);
+    for (;;) {
+      const outcome = swap.immediate();
+      if (outcome === 'swapped') return progress;
+      if (outcome !== 'start' && isAfter(outcome, progress.position)) await replay(progress.position, outcome, intoNext, true);
+      // Only a partial rebuild gets here: the projections kept must reach the rebuilt position too.
+      // The runner reports undecodable events it meets on the live side; reporting them here too would say it twice.
+      else await replay(outcome, progress.position as GlobalPosition, intoLive, false);
+    }
+  } catch (error) {
+    try {
+      dropNextTables(database, built);
+    } catch {
+      // The original failure is the one worth reporting; leftovers are dropped by the next rebuild.
+    }
+    throw error;
+  }
+};
