@@ -11,6 +11,7 @@ export * from './test-mode-verifier.js';
 export * from './projections/read-model.js';
 export * from './projections/memory-read-model.js';
 export * from './projections/apply-event.js';
+export * from './projections/write-back-rows.js';
 export * from './projections/session-view.js';
 export * from './projections/report-view.js';
 export * from './projections/audit-view.js';

@@ -20,6 +20,7 @@ import {
   type StoredReport,
   type StoredSession,
 } from './codec.js';
+import { derivedWrite } from './durability.js';
 import { createLister, type ListSpec } from './queries.js';
 import { rebuildReadModel, type RebuildOptions, type RebuildProgress } from './rebuild.js';
 import { createCheckpoints, createRows, foldBatch } from './rows.js';
@@ -93,7 +94,7 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
 
   return {
     apply: async (events) => {
-      if (events.length > 0) applyBatch.immediate(events);
+      if (events.length > 0) derivedWrite(database, () => applyBatch.immediate(events));
     },
     checkpoint: async () => checkpoints.read(),
     session: async (id, livemode) => one(getSession, decodeSession, id, bit(livemode)),
@@ -121,7 +122,7 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
       try {
         return await rebuildReadModel(
           database,
-          { checkpoint: checkpoints.read, applyThrough: (events, through) => applyBatch.immediate(events, through) },
+          { checkpoint: checkpoints.read, applyThrough: (events, through) => derivedWrite(database, () => applyBatch.immediate(events, through)) },
           store,
           serializer,
           options,

@@ -9,12 +9,14 @@ import {
   type LedgerDomainEvent,
   type LedgerEvent,
 } from '@idledger/core/ledger';
+import { derivedWrite } from './durability.js';
 import { createCheckpoints, createRows, foldBatch, isAfter, type Checkpoint } from './rows.js';
 import {
   NEXT_TABLES,
   PROJECTIONS,
   createNextTables,
   dropNextTables,
+  indexNextTables,
   swapInNextTables,
   withDependencies,
   type ProjectionName,
@@ -33,7 +35,7 @@ export interface RebuildOptions {
   /** Default: every projection. */
   readonly projections?: ReadonlyArray<ProjectionName>;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  /** Events per transaction. Default 500. */
+  /** Events per transaction. Default 5000. */
   readonly batchSize?: number;
   readonly onUndecodable?: (error: DeserializeError, position: GlobalPosition) => void;
 }
@@ -64,7 +66,7 @@ export const rebuildReadModel = async (
   for (const name of selected) {
     if (!(PROJECTIONS as ReadonlyArray<string>).includes(name)) throw new TypeError(`Unknown projection '${String(name)}'`);
   }
-  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const batchSize = Math.max(1, options.batchSize ?? 5000);
   const everything = PROJECTIONS.every((name) => selected.has(name));
   const built = withDependencies(selected);
   const checkpoints = createCheckpoints(database);
@@ -78,7 +80,7 @@ export const rebuildReadModel = async (
       foldBatch(rows, progress.position, events, through),
     );
     const intoNext: Sink = (events, through, undecodable) => {
-      const result = foldNext.immediate(events, through);
+      const result = derivedWrite(database, () => foldNext.immediate(events, through));
       progress = { applied: progress.applied + result.applied, skipped: progress.skipped + undecodable, position: result.position };
       options.onProgress?.(progress);
     };
@@ -127,6 +129,7 @@ export const rebuildReadModel = async (
     });
 
     await replay('start', undefined, intoNext, true);
+    derivedWrite(database, () => indexNextTables(database, built));
     for (;;) {
       const outcome = swap.immediate();
       if (outcome === 'swapped') return progress;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { applyEvent, type GlobalPosition, type LedgerDomainEvent, type LedgerEvent, type ReadModelRows } from '@idledger/core/ledger';
+import { applyEvent, writeBackRows, type GlobalPosition, type LedgerDomainEvent, type LedgerEvent, type ReadModelRows } from '@idledger/core/ledger';
 import {
   auditParams,
   customerParams,
@@ -136,12 +136,14 @@ export const foldBatch = (
 ): { readonly position: Checkpoint; readonly applied: number } => {
   let position = from;
   let applied = 0;
+  const batch = writeBackRows(rows);
   for (const ledgerEvent of events) {
     if (!isAfter(ledgerEvent.envelope.position, position)) continue;
-    applyEvent(rows, ledgerEvent);
+    applyEvent(batch.rows, ledgerEvent);
     position = ledgerEvent.envelope.position;
     applied++;
   }
+  batch.flush();
   if (through !== undefined && isAfter(through, position)) position = through;
   return { position, applied };
 };

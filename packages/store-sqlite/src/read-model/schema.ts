@@ -112,12 +112,19 @@ const indexNamesOf = (database: Database.Database, table: string): ReadonlySet<s
 const indexExists = (database: Database.Database, name: string): boolean =>
   database.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(name) !== undefined;
 
+/**
+ * The indexes the fold itself reads through (a session's reports); a rebuild creates the others
+ * only after the replay, since building an index once is far cheaper than keeping it up per row.
+ */
+const NEEDED_BY_FOLD: Readonly<Partial<Record<ProjectionName, ReadonlyArray<string>>>> = { reports: ['session'] };
+
 /** Idempotent; also adds an index that a newer version defines to an existing table. */
-const createTable = (database: Database.Database, projection: ProjectionName, table: string) => {
+const createTable = (database: Database.Database, projection: ProjectionName, table: string, listIndexes = true) => {
   const spec = TABLES[projection];
   database.exec(`CREATE TABLE IF NOT EXISTS "${table}" (${spec.columns}) ${spec.options ?? ''}`);
   const existing = indexNamesOf(database, table);
   for (const [purpose, definition] of Object.entries(spec.indexes)) {
+    if (!listIndexes && !(NEEDED_BY_FOLD[projection] ?? []).includes(purpose)) continue;
     const [a, b] = [indexName(projection, purpose, 'a'), indexName(projection, purpose, 'b')];
     if (existing.has(a) || existing.has(b)) continue;
     const [columns, condition] = definition.split(' WHERE ');
@@ -136,10 +143,19 @@ export const ensureSchema = (database: Database.Database): void => {
   }).immediate();
 };
 
-/** Fresh, empty next-generation tables; leftovers of an interrupted rebuild are dropped first. */
+/**
+ * Fresh, empty next-generation tables with only the indexes the fold needs; leftovers of an
+ * interrupted rebuild are dropped first. `indexNextTables` adds the list indexes after the replay.
+ */
 export const createNextTables = (database: Database.Database, projections: ReadonlySet<ProjectionName>): void => {
   database.transaction(() => {
     dropNextTables(database, new Set(PROJECTIONS));
+    for (const projection of projections) createTable(database, projection, NEXT_TABLES[projection], false);
+  }).immediate();
+};
+
+export const indexNextTables = (database: Database.Database, projections: ReadonlySet<ProjectionName>): void => {
+  database.transaction(() => {
     for (const projection of projections) createTable(database, projection, NEXT_TABLES[projection]);
   }).immediate();
 };
