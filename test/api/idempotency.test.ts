@@ -175,4 +175,48 @@ describe('idempotency keys', () => {
     expect(await rejectionOf(after.identity.verificationSessions.create({ type: 'id_number' }, { idempotencyKey: 'restart' }))).toMatchObject(mismatch);
     expect(await created(store)).toBe(1);
   });
+  it('holds across two ledgers on the same store: one first request runs, the other waits or replays', async () => {
+    const store = createMemoryEventStore();
+    const one = await newLedger({ store });
+    const two = await newLedger({ store });
+    const results = await Promise.allSettled([
+      one.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'shared-store' }),
+      two.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'shared-store' }),
+    ]);
+    expect(await created(store)).toBe(1);
+    const ids = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.id] : []));
+    expect(new Set(ids).size).toBe(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ statusCode: 409, code: 'idempotency_key_in_use' });
+    }
+    // Once the other ledger has seen the first request, a retry there replays it.
+    await two.whenIdle();
+    await one.whenIdle();
+    const retried = await two.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'shared-store' });
+    expect(retried.id).toBe(ids[0]);
+  });
+
+  it('across two ledgers, a racing first request with other parameters gets the mismatch error', async () => {
+    const store = createMemoryEventStore();
+    const one = await newLedger({ store });
+    const two = await newLedger({ store });
+    const results = await Promise.allSettled([
+      one.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'raced' }),
+      two.identity.verificationSessions.create({ type: 'id_number' }, { idempotencyKey: 'raced' }),
+    ]);
+    expect(await created(store)).toBe(1);
+    expect(results.filter(({ status }) => status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(refused?.reason).toMatchObject(mismatch);
+  });
+
+  it('frees the key of a request that was refused, so it can be used again', async () => {
+    const ledger = await newLedger();
+    const session = await ledger.identity.verificationSessions.create({ type: 'document' });
+    await ledger.testHelpers.identity.verificationSessions.verify(session.id);
+    await ledger.whenIdle();
+    await expect(ledger.identity.verificationSessions.cancel(session.id, {}, { idempotencyKey: 'refused-once' })).rejects.toMatchObject({ code: 'session_status_invalid' });
+    const other = await ledger.identity.verificationSessions.create({ type: 'id_number' }, { idempotencyKey: 'refused-once' });
+    expect(other.type).toBe('id_number');
+  });
 });

@@ -14,7 +14,18 @@ import { loadStream } from '../ledger/command-handler.js';
 import { customerStream } from '../ledger/streams.js';
 import type { CustomerObject, ListObject } from './objects.js';
 import { renderCustomer } from './render.js';
-import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import {
+  callerOf,
+  execute,
+  fingerprintOf,
+  idempotent,
+  idForCreate,
+  nowSeconds,
+  settleCreateRace,
+  type Caller,
+  type LedgerRuntime,
+  type RequestOptions,
+} from './runtime.js';
 
 /** `customers`: the minimal Customer that `related_customer` and the onboarding flow rely on. */
 
@@ -29,21 +40,26 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
   const withKey = idempotent(runtime);
   const decodeId = decodeObjectId('cus_', 'customer');
 
-  const dispatch = (command: CustomerCommand, caller: Caller, fingerprint: string): Result<CustomerObject> =>
-    withKey(
+  const dispatch = (command: CustomerCommand, caller: Caller, fingerprint: string): Result<CustomerObject> => {
+    const stream = customerStream(command.customerId);
+    const replay = (replayed: string, revision: bigint) =>
+      pipe(
+        loadStream(runtime, customerDecider, replayed, revision),
+        TE.chainEitherK(({ state }) => renderState(command.customerId)(state)),
+      );
+    const historyOf = (loaded: string) => pipe(loadStream(runtime, customerDecider, loaded), TE.map(({ history }) => history));
+    return withKey(
       caller,
       fingerprint,
       (context) =>
         pipe(
-          run(customerDecider, customerStream(command.customerId), command, context),
+          run(customerDecider, stream, command, context),
           TE.chainEitherK(({ state }) => renderState(command.customerId)(state)),
+          TE.orElse(settleCreateRace(runtime, caller, fingerprint, stream, historyOf, replay)),
         ),
-      (stream, revision) =>
-        pipe(
-          loadStream(runtime, customerDecider, stream, revision),
-          TE.chainEitherK(({ state }) => renderState(command.customerId)(state)),
-        ),
+      replay,
     );
+  };
 
   const create = (params?: unknown, options?: RequestOptions): Result<CustomerObject> =>
     pipe(
@@ -54,7 +70,7 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
         dispatch(
           {
             type: 'CreateCustomer',
-            customerId: runtime.ids.customer(),
+            customerId: idForCreate(caller, 'cus_', 14, runtime.ids.customer),
             livemode: caller.livemode,
             now: nowSeconds(runtime),
             email: params.email ?? null,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { base62 } from './ids.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -46,6 +47,43 @@ export interface LedgerRuntime {
   /** Position of the newest event this ledger appended; background work settles up to it. */
   lastWritten: GlobalPosition | 'start';
 }
+
+/**
+ * The id a create will use. With an idempotency key it is derived from the mode and the key, so
+ * that two ledgers sharing a store, racing on the same first request, both target one stream and
+ * the store's expected revision lets exactly one of them create it.
+ */
+export const idForCreate = (caller: Caller, prefix: string, length: number, random: () => string): string =>
+  caller.idempotencyKey === undefined
+    ? random()
+    : `${prefix}${base62(createHash('sha256').update(`idledger:create:${caller.livemode ? 'live' : 'test'}:${caller.idempotencyKey}`).digest(), length)}`;
+
+/**
+ * The loser of such a race finds the object created: it answers as a retry would, with the first
+ * request's result, or the mismatch error when its parameters differ.
+ */
+export const settleCreateRace =
+  <A>(
+    runtime: LedgerRuntime,
+    caller: Caller,
+    fingerprint: string,
+    stream: string,
+    history: (stream: string) => TE.TaskEither<IdentityError, ReadonlyArray<{ readonly envelope: { readonly revision: bigint; readonly idempotencyKey: string | null; readonly requestFingerprint: string | null } }>>,
+    replay: (stream: string, revision: bigint) => TE.TaskEither<IdentityError, A>,
+  ) =>
+  (error: IdentityError): TE.TaskEither<IdentityError, A> => {
+    const key = caller.idempotencyKey;
+    if (error.code !== 'resource_already_exists' || key === undefined) return TE.left(error);
+    return pipe(
+      history(stream),
+      TE.chain((events) => {
+        const own = events.filter(({ envelope }) => envelope.idempotencyKey === key);
+        const last = own[own.length - 1];
+        if (last === undefined) return TE.left(error);
+        return own[0]!.envelope.requestFingerprint === fingerprint ? replay(stream, last.envelope.revision) : TE.left(idempotencyMismatch(key));
+      }),
+    );
+  };
 
 export const nowSeconds = (runtime: Pick<LedgerRuntime, 'clock'>): number => Math.floor(runtime.clock().getTime() / 1000);
 

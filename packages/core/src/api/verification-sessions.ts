@@ -28,7 +28,18 @@ import { loadStream } from '../ledger/command-handler.js';
 import { idFromStream, sessionStream } from '../ledger/streams.js';
 import type { ListObject, VerificationSessionObject } from './objects.js';
 import { listItemExpand, renderSession } from './render.js';
-import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import {
+  callerOf,
+  execute,
+  fingerprintOf,
+  idempotent,
+  idForCreate,
+  nowSeconds,
+  settleCreateRace,
+  type Caller,
+  type LedgerRuntime,
+  type RequestOptions,
+} from './runtime.js';
 
 /** `identity.verificationSessions`: create, retrieve, update, list, cancel, redact. */
 
@@ -73,17 +84,22 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
   const render = (session: SessionData, expand: ReadonlyArray<string> | undefined): VerificationSessionObject =>
     renderSession(session, runtime.render, expand ?? []);
 
-  const dispatch = (command: VerificationSessionCommand, caller: Caller, fingerprint: string, expand: ReadonlyArray<string> | undefined) =>
-    withKey(
+  const dispatch = (command: VerificationSessionCommand, caller: Caller, fingerprint: string, expand: ReadonlyArray<string> | undefined) => {
+    const stream = sessionStream(command.sessionId);
+    const replay = (replayed: string, revision: bigint) => pipe(sessionAt(runtime, replayed, revision), TE.map((session) => render(session, expand)));
+    return withKey(
       caller,
       fingerprint,
       (context) =>
         pipe(
-          run(verificationSessionDecider, sessionStream(command.sessionId), command, context),
+          run(verificationSessionDecider, stream, command, context),
           TE.chainEitherK(({ state }) => (state._tag === 'Existing' ? E.right(render(state.session, expand)) : E.left(sessionNotFound(command.sessionId)))),
+          TE.orElse(settleCreateRace(runtime, caller, fingerprint, stream, historyOf, replay)),
         ),
-      (stream, revision) => pipe(sessionAt(runtime, stream, revision), TE.map((session) => render(session, expand))),
+      replay,
     );
+  };
+  const historyOf = (stream: string) => pipe(loadStream(runtime, verificationSessionDecider, stream), TE.map(({ history }) => history));
 
   const requireCustomer = (caller: Caller, id: string | undefined): Result<void> =>
     id === undefined
@@ -100,7 +116,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
         dispatch(
           {
             type: 'CreateVerificationSession',
-            sessionId: runtime.ids.session(),
+            sessionId: idForCreate(caller, 'vs_', 24, runtime.ids.session),
             livemode: caller.livemode,
             now: nowSeconds(runtime),
             input: createInput(params),

@@ -26,6 +26,7 @@ export type IdentityErrorCode =
   | 'livemode_mismatch'
   | 'secret_key_required'
   | 'concurrent_modification'
+  | 'resource_already_exists'
   | 'store_unavailable'
   | 'api_error';
 

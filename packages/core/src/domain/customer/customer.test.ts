@@ -65,7 +65,7 @@ describe('create customer', () => {
       .thenRefusedWith({
         _tag: 'IdentityError',
         type: 'invalid_request_error',
-        code: 'invalid_value',
+        code: 'resource_already_exists',
         message: "Customer 'cus_1' already exists.",
         param: 'id',
         statusCode: 400,

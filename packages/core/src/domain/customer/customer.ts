@@ -59,7 +59,7 @@ export const customerNotFound = (id: string, param = 'id'): IdentityError => res
 const decide = (command: CustomerCommand, state: CustomerState): E.Either<IdentityError, ReadonlyArray<CustomerEvent>> => {
   switch (command.type) {
     case 'CreateCustomer': {
-      if (state._tag === 'Existing') return E.left(invalidRequest('invalid_value', `Customer '${command.customerId}' already exists.`, 'id'));
+      if (state._tag === 'Existing') return E.left(invalidRequest('resource_already_exists', `Customer '${command.customerId}' already exists.`, 'id'));
       const { customerId: id, livemode, now: created, email, name, metadata } = command;
       return E.right([{ type: 'CustomerCreated', data: { id, livemode, created, email, name, metadata } }]);
     }

@@ -67,7 +67,7 @@ describe('create', () => {
   it('refuses to create a session whose id already exists', () => {
     given(...h.requiresInput)
       .when(f.createSession())
-      .thenRefusedWith(refusal('invalid_value', "VerificationSession 'vs_1' already exists.", 'id'));
+      .thenRefusedWith(refusal('resource_already_exists', "VerificationSession 'vs_1' already exists.", 'id'));
   });
 });
 

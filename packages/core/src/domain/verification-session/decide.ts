@@ -27,7 +27,7 @@ const emit = (...events: ReadonlyArray<VerificationSessionEvent>): Decision => E
 export const decide = (command: VerificationSessionCommand, state: VerificationSessionState): Decision => {
   if (command.type === 'CreateVerificationSession') {
     if (state._tag === 'Existing') {
-      return E.left(invalidRequest('invalid_value', `VerificationSession '${command.sessionId}' already exists.`, 'id'));
+      return E.left(invalidRequest('resource_already_exists', `VerificationSession '${command.sessionId}' already exists.`, 'id'));
     }
     if (command.input.type === 'id_number' && command.input.options.document !== undefined) return E.left(documentOptionsOnIdNumber());
     return emit(
