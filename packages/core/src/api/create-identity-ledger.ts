@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { IdentityError } from '../domain/errors.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { describeErrors } from '../domain/shared/event-codec.js';
@@ -53,6 +55,12 @@ export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
   /** Called when background processing (verification, redaction) meets an error it will retry or give up on. */
   readonly onBackgroundError?: (error: unknown, sessionId: string) => void;
 }
+
+/** The cursors auto-pagination moves; the other parameters travel unchanged with every page. */
+const cursorsOf = (params: Record<string, unknown> | undefined): { starting_after?: string; ending_before?: string } => ({
+  ...(typeof params?.starting_after === 'string' ? { starting_after: params.starting_after } : {}),
+  ...(typeof params?.ending_before === 'string' ? { ending_before: params.ending_before } : {}),
+});
 
 const COLLABORATORS = ['store', 'readModel', 'verifier', 'clock', 'ids', 'dataCodec', 'onUndecodableEvent', 'onBackgroundError'];
 const KNOWN_KEYS = new Set([...Object.keys(SettingsC.props), ...COLLABORATORS]);
@@ -125,12 +133,11 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
   await runner.start();
   if (processing) await background.start();
 
+  /** A list method with stripe-node's auto-pagination; each page is one call of the operation. */
   const list =
-    <T extends { readonly id: string }>(operation: (params?: unknown, options?: RequestOptions) => () => Promise<E.Either<never, ListObject<T>>> | Promise<unknown>) =>
+    <T extends { readonly id: string }>(operation: (params?: unknown, options?: RequestOptions) => TE.TaskEither<IdentityError, ListObject<T>>) =>
     (params?: Record<string, unknown>, options?: RequestOptions): ListPromise<T> =>
-      autoPagingList((params ?? {}) as { starting_after?: string; ending_before?: string }, (pageParams) =>
-        toPromise(operation(pageParams, options) as never),
-      );
+      autoPagingList(cursorsOf(params), (pageParams) => toPromise(operation({ ...params, ...pageParams }, options)));
 
   return {
     identity: {
