@@ -13,6 +13,8 @@ import { bit, type OrderColumns } from './codec.js';
 export interface Filter {
   readonly column: string;
   readonly value: string | undefined;
+  /** Served by the same index as the filter just before it, when that one picks the index. */
+  readonly withPrevious?: boolean;
 }
 
 export interface ListSpec<Stored, Row> {
@@ -90,10 +92,12 @@ export const createLister = (database: Database.Database): Lister => {
     // Without statistics SQLite rates every equality after the leading livemode column as no
     // better than none, and may range over the bare list index. `unlikely()` marks the first
     // filter as the selective one; a unary `+` keeps the others out of index selection.
+    let indexing = true;
     filters
       .filter((filter) => filter.value !== undefined)
       .forEach((filter, index) => {
-        where.push(index === 0 ? `unlikely(${filter.column} = ?)` : `+${filter.column} = ?`);
+        indexing = index === 0 || (indexing && filter.withPrevious === true);
+        where.push(indexing ? `unlikely(${filter.column} = ?)` : `+${filter.column} = ?`);
         params.push(filter.value);
       });
 

@@ -103,7 +103,7 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
         { column: 'client_reference_id', value: query.client_reference_id },
         { column: 'related_customer_account', value: query.related_customer_account },
         { column: 'related_customer', value: query.related_customer },
-        { column: 'status', value: query.status },
+        { column: 'status', value: query.status, withPrevious: true },
       ]),
     report: async (id, livemode) => one(getReport, decodeReport, id, bit(livemode)),
     listReports: async (query) =>

@@ -65,6 +65,8 @@ const TABLES: Readonly<Record<ProjectionName, TableSpec>> = {
       status: `(livemode, status, ${ORDER})`,
       // Partial: most sessions have none of these, and `col = ?` lets SQLite use a `col IS NOT NULL` index.
       customer: `(livemode, related_customer, ${ORDER}) WHERE related_customer IS NOT NULL`,
+      // A customer's sessions in one status: a rare status would otherwise mean reading them all.
+      customer_status: `(livemode, related_customer, status, ${ORDER}) WHERE related_customer IS NOT NULL`,
       account: `(livemode, related_customer_account, ${ORDER}) WHERE related_customer_account IS NOT NULL`,
       reference: `(livemode, client_reference_id, ${ORDER}) WHERE client_reference_id IS NOT NULL`,
     },
