@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type Io } from 'idledger';
@@ -82,5 +82,12 @@ describe('idledger', () => {
     expect((await run('sessions', 'list', '--db', db, '--limit', 'zero')).code).toBe(1);
     expect((await run('history', 'vs_x', '--db', db, '--revision', '1', '--as-of', '2020-01-01')).code).not.toBe(0);
     expect((await run('frobnicate')).code).not.toBe(0);
+    expect((await run('sessions', 'list', '--db', db, '--limit', '20000')).code).toBe(1);
+  });
+
+  it('runs demo in test mode only, and writes nothing with a live key', async () => {
+    const live = join(directory, 'live.db');
+    expect(await run('demo', '--db', live, '--api-key', 'sk_live_demo')).toMatchObject({ code: 2, err: expect.stringContaining('test mode') });
+    expect(existsSync(live)).toBe(false);
   });
 });

@@ -7,8 +7,13 @@ import { listReports, showReport } from './commands/reports.js';
 import { listSessions, showSession } from './commands/sessions.js';
 import { processIo, type Io } from './output.js';
 
-const positiveInteger = (value: string): number => {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer.');
+/** How many objects a list command may gather across pages (stripe-node's auto-paging cap). */
+const MAX_LIST = 10_000;
+
+const listLimit = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIST) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_LIST}.`);
+  }
   return Number(value);
 };
 
@@ -59,7 +64,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .option('--created-gte <time>', 'created at or after (ISO time or Unix seconds)', unixSeconds)
     .option('--created-lte <time>', 'created at or before (ISO time or Unix seconds)', unixSeconds)
     .option('--starting-after <vs_id>', 'continue after this session')
-    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .option('--limit <n>', 'how many', listLimit, 20)
     .action(run(listSessions));
   sessions
     .command('show <vs_id>')
@@ -73,7 +78,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .description('list reports, newest first')
     .option('--session <vs_id>', 'reports of one session')
     .option('--type <type>', 'document or id_number')
-    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .option('--limit <n>', 'how many', listLimit, 20)
     .action(run(listReports));
   reports
     .command('show <vr_id>')

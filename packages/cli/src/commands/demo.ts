@@ -1,12 +1,14 @@
 import type { VerificationReportObject, VerificationSessionObject } from '@idledger/core';
-import { withLedger, type Command } from '../context.js';
+import { cliFailure, withLedger, type Command } from '../context.js';
 import { toJson } from '../output.js';
 import { runSeedFlows } from '../seed-flows.js';
 import { reportsTable, sessionsTable, timeline } from './views.js';
 
 /** `idledger demo`: the seed's flows on the embedded ledger, then what they left behind. */
-export const demo: Command<object> = (options, io) =>
-  withLedger(options, 'write', async (ledger) => {
+export const demo: Command<object> = async (options, io) => {
+  // The flows drive outcomes through the test helpers, which exist in test mode only.
+  if (!/^(sk|rk)_test_/.test(options.apiKey)) throw cliFailure('demo runs in test mode: pass a test key (sk_test_…) or none.', 2);
+  await withLedger(options, 'write', async (ledger) => {
     const narrate = options.json ? () => undefined : io.out;
     narrate(`Ledger: ${options.db}\n`);
     const result = await runSeedFlows(ledger, narrate);
@@ -27,3 +29,4 @@ export const demo: Command<object> = (options, io) =>
     io.out(`\nAudit timeline of ${result.redactedSessionId}\n${timeline(audit)}`);
     io.out(`\nTry: idledger sessions list --db ${options.db}   ·   idledger history ${result.redactedSessionId} --db ${options.db}`);
   });
+};

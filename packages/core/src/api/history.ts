@@ -53,11 +53,14 @@ export const createHistoryOperations = (runtime: LedgerRuntime) => {
         pipe(
           loadStream(runtime, verificationSessionDecider, sessionStream(sessionId)),
           TE.chainEitherK(({ history }) => {
-            const included = history.filter(
+            // Stop at the first event past the point: writers' clocks may disagree, so a later
+            // revision can carry an earlier time, and the past is always a prefix of the stream.
+            const past = history.findIndex(
               ({ envelope }) =>
-                (query.revision === undefined || envelope.revision <= query.revision) &&
-                (query.asOf === undefined || envelope.occurredAt.getTime() <= query.asOf.getTime()),
+                (query.revision !== undefined && envelope.revision > query.revision) ||
+                (query.asOf !== undefined && envelope.occurredAt.getTime() > query.asOf.getTime()),
             );
+            const included = past === -1 ? history : history.slice(0, past);
             const state = sessionAsOf(
               history.map(({ event }) => event as VerificationSessionEvent),
               included.length,

@@ -22,6 +22,9 @@ export const autoPagingList = <T extends { readonly id: string }, P extends { re
   fetchPage: (params: P) => Promise<ListObject<T>>,
 ): ListPromise<T> => {
   const first = fetchPage(params);
+  // The first page is fetched at once, as stripe-node does; if the caller only ever uses the
+  // auto-paging methods and stops early, its failure must not go unhandled.
+  first.catch(() => undefined);
   const backwards = params.ending_before !== undefined;
 
   async function* iterate(): AsyncGenerator<T> {

@@ -143,7 +143,12 @@ export const execute =
         if (runtime.lastWritten === 'start' || position > runtime.lastWritten) runtime.lastWritten = position;
         return TE.tryCatch(
           () => runtime.runner.waitFor(position),
-          (error) => identityError({ type: 'api_error', code: 'api_error', message: `The read model failed: ${String(error)}` }),
+          (error) =>
+            identityError({
+              type: 'api_error',
+              code: 'api_error',
+              message: `The write was committed but could not be read back: ${String((error as { reason?: unknown }).reason ?? error)}`,
+            }),
         );
       }),
     );

@@ -94,9 +94,19 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
   const verify = async (sessionId: string, job: Extract<Job, { kind: 'verify' }>) => {
     if (job.delayed) await sleep(deps.simulatedDelayMs);
     let backoff = deps.retry.initialDelayMs;
+    // Every failure (store, verifier, or recording the outcome) waits and tries again: an
+    // outcome must never be dropped while the session is still waiting for it.
+    const retryLater = async (error: IdentityError | VerifierFailure) => {
+      deps.onError(error, sessionId);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, deps.retry.maxDelayMs);
+    };
     while (!stopped) {
       const loaded = await deps.loadSession(sessionId);
-      if (E.isLeft(loaded)) return deps.onError(loaded.left, sessionId);
+      if (E.isLeft(loaded)) {
+        await retryLater(loaded.left);
+        continue;
+      }
       const session = loaded.right;
       if (session === undefined || session.status !== 'processing' || session.attempt !== job.attempt) return;
       const submitted = await deps.verifier.verify({
@@ -114,12 +124,11 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
           now: unixSeconds(deps.clock()),
           outcome: submitted.right,
         }, job.cause);
-        if (E.isLeft(recorded)) deps.onError(recorded.left, sessionId);
-        return;
+        if (E.isRight(recorded)) return;
+        await retryLater(recorded.left);
+        continue;
       }
-      deps.onError(submitted.left, sessionId);
-      await sleep(backoff);
-      backoff = Math.min(backoff * 2, deps.retry.maxDelayMs);
+      await retryLater(submitted.left);
     }
   };
 
@@ -140,9 +149,15 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
 
   const completeRedaction = async (sessionId: string, cause: Cause) => {
     await sleep(deps.redactionDelayMs);
-    if (stopped) return;
-    const done = await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
-    if (E.isLeft(done)) deps.onError(done.left, sessionId);
+    let backoff = deps.retry.initialDelayMs;
+    while (!stopped) {
+      // Completing an already completed redaction decides nothing, so a retry is always safe.
+      const done = await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
+      if (E.isRight(done)) return;
+      deps.onError(done.left, sessionId);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, deps.retry.maxDelayMs);
+    }
   };
 
   const launch = (key: string, job: Job) => {
@@ -150,6 +165,9 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
     const sessionId = key.slice(0, key.lastIndexOf(':'));
     const work = (job.kind === 'verify' ? verify(sessionId, job) : completeRedaction(sessionId, job.cause)).finally(() => {
       running.delete(key);
+      // A newer submission may have arrived while this one was still finishing.
+      const next = pending.get(key);
+      if (!stopped && live && next !== undefined && next !== job) launch(key, next);
     });
     running.set(key, work);
   };

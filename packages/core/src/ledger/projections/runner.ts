@@ -96,6 +96,8 @@ export const createProjectionRunner = (deps: ProjectionRunnerDeps): ProjectionRu
     stop: async () => {
       await subscription?.close();
       await loop;
+      // A write still waiting to become readable will not be: it is committed, the view is closed.
+      for (const waiter of waiters.splice(0)) waiter.reject({ _tag: 'RunnerStopped', reason: 'the ledger was closed before the write was projected' });
     },
   };
 };

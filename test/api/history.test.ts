@@ -1,0 +1,38 @@
+import { createIdentityLedger, type IdentityLedger } from '@idledger/core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** history() and the auto-paging list helper at their edges. */
+
+const ledgers: Array<IdentityLedger> = [];
+afterEach(async () => {
+  for (const ledger of ledgers.splice(0)) await ledger.close();
+});
+
+describe('history', () => {
+  it('treats the past as a prefix of the stream, even when a later event carries an earlier time', async () => {
+    let now = 1_800_000_000_000;
+    const ledger = await createIdentityLedger({ clock: () => new Date(now) });
+    ledgers.push(ledger);
+    const session = await ledger.identity.verificationSessions.create({ type: 'document', metadata: { step: 'created' } });
+    now -= 60_000; // another writer's clock, a minute behind
+    await ledger.identity.verificationSessions.update(session.id, { metadata: { step: 'updated' } });
+    now += 120_000;
+    await ledger.identity.verificationSessions.update(session.id, { metadata: { step: 'last' } });
+
+    // Up to the first event past the moment: revisions 0 and 1, and the state they make.
+    const between = await ledger.history(session.id, { asOf: new Date(1_800_000_000_000 + 30_000) });
+    expect(between.revision).toBe(1n);
+    expect(between.session.metadata).toEqual({ step: 'updated' });
+    expect(between.events.map(({ revision }) => revision)).toEqual([0n, 1n]);
+    // Before the first event the session did not exist, whatever later events' clocks say.
+    await expect(ledger.history(session.id, { asOf: new Date(1_800_000_000_000 - 30_000) })).rejects.toMatchObject({ code: 'resource_missing' });
+  });
+});
+
+describe('auto-paging', () => {
+  it('refuses a bad autoPagingToArray limit without leaving the first page unhandled', async () => {
+    const ledger = await createIdentityLedger();
+    ledgers.push(ledger);
+    await expect(ledger.identity.verificationSessions.list({ limit: 'x' }).autoPagingToArray({ limit: 0 })).rejects.toThrow(RangeError);
+  });
+});
