@@ -1,4 +1,6 @@
 import { createIdentityLedger, type IdentityLedger } from '@idledger/core';
+import { createMemoryReadModel } from '@idledger/core/ledger';
+import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** history() and the auto-paging list helper at their edges. */
@@ -34,5 +36,16 @@ describe('auto-paging', () => {
     const ledger = await createIdentityLedger();
     ledgers.push(ledger);
     await expect(ledger.identity.verificationSessions.list({ limit: 'x' }).autoPagingToArray({ limit: 0 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('a failing read model', () => {
+  it('gives a Left api_error on the TaskEither face and a rejection with Stripe fields on the Promise face, never an escaped exception', async () => {
+    const readModel = { ...createMemoryReadModel(), listSessions: () => Promise.reject(new Error('disk I/O error')) };
+    const ledger = await createIdentityLedger({ readModel });
+    ledgers.push(ledger);
+    const result = await ledger.fp.identity.verificationSessions.list()();
+    expect(E.isLeft(result) && result.left).toMatchObject({ type: 'api_error', code: 'api_error', message: 'The read model failed: disk I/O error' });
+    await expect(ledger.identity.verificationSessions.list()).rejects.toMatchObject({ rawType: 'api_error', statusCode: 500 });
   });
 });

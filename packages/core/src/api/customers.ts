@@ -25,6 +25,7 @@ import {
   type Caller,
   type LedgerRuntime,
   type RequestOptions,
+  reading,
 } from './runtime.js';
 
 /** `customers`: the minimal Customer that `related_customer` and the onboarding flow rely on. */
@@ -89,10 +90,10 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('id', () => TE.fromEither(decodeId(id))),
       TE.bind('params', () => TE.fromEither(decodeRetrieveCustomerParams(params ?? {}))),
-      TE.chain(({ caller, id }) => async () => {
+      TE.chain(({ caller, id }) => reading(async () => {
         const row = await runtime.readModel.customer(id, caller.livemode);
         return row === undefined ? E.left(customerNotFound(id)) : E.right(renderCustomer(row.customer));
-      }),
+      })),
     );
 
   const update = (id: unknown, params?: unknown, options?: RequestOptions): Result<CustomerObject> =>
@@ -112,14 +113,14 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
       TE.fromEither(E.Do),
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('params', () => TE.fromEither(decodeListCustomersParams(params ?? {}))),
-      TE.chain(({ caller, params }) => async () => {
+      TE.chain(({ caller, params }) => reading(async () => {
         const { expand: _expand, ...query } = params;
         const page = await runtime.readModel.listCustomers({ ...query, livemode: caller.livemode });
         return pipe(
           page,
           E.map(({ data, has_more }) => ({ object: 'list' as const, data: data.map((row) => renderCustomer(row.customer)), has_more, url: CUSTOMERS_URL })),
         );
-      }),
+      })),
     );
 
   return { create, retrieve, update, list };

@@ -11,7 +11,7 @@ import type { AuditEntry } from '../ledger/projections/audit-view.js';
 import { sessionStream } from '../ledger/streams.js';
 import type { VerificationSessionObject } from './objects.js';
 import { renderSession } from './render.js';
-import { callerOf, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { callerOf, reading, type LedgerRuntime, type RequestOptions } from './runtime.js';
 
 /**
  * What an investigator asks: the audit trail of a session, and the session as it was at a
@@ -40,10 +40,10 @@ export const createHistoryOperations = (runtime: LedgerRuntime) => {
   const audit = (sessionId: string, options?: RequestOptions): TE.TaskEither<IdentityError, ReadonlyArray<AuditEntry>> =>
     pipe(
       TE.fromEither(callerOf(runtime, options)),
-      TE.chain((caller) => async () => {
+      TE.chain((caller) => reading(async () => {
         const row = await runtime.readModel.session(sessionId, caller.livemode);
         return row === undefined ? E.left(sessionNotFound(sessionId)) : E.right(await runtime.readModel.audit(sessionId));
-      }),
+      })),
     );
 
   const sessionHistory = (sessionId: string, query: HistoryQuery = {}, options?: RequestOptions): TE.TaskEither<IdentityError, SessionHistory> =>

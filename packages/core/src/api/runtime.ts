@@ -121,6 +121,14 @@ export const contextOf = (caller: Caller, fingerprint?: string): CommandContext 
   ...(caller.idempotencyKey !== undefined && fingerprint !== undefined ? { idempotency: { key: caller.idempotencyKey, fingerprint } } : {}),
 });
 
+/** A read of the read model as a TaskEither that never rejects: a failing read is an api_error. */
+export const reading =
+  <A>(task: () => Promise<E.Either<IdentityError, A>>): TE.TaskEither<IdentityError, A> =>
+  () =>
+    task().catch((error: unknown) =>
+      E.left(identityError({ type: 'api_error', code: 'api_error', message: `The read model failed: ${error instanceof Error ? error.message : String(error)}` })),
+    );
+
 /** Decides and appends, then waits until the read model has applied the write. */
 export const execute =
   (runtime: LedgerRuntime) =>
@@ -200,7 +208,7 @@ export const idempotent =
       return TE.left(invalidRequest('invalid_value', 'Idempotency keys must be 1 to 255 characters long.', 'idempotency_key'));
     }
     const scope = `${caller.livemode ? 'live' : 'test'}:${key}`;
-    return async () => {
+    return reading(async () => {
       if (runtime.inFlightKeys.has(scope)) return E.left(idempotencyInUse(key));
       runtime.inFlightKeys.add(scope);
       try {
@@ -212,5 +220,5 @@ export const idempotent =
       } finally {
         runtime.inFlightKeys.delete(scope);
       }
-    };
+    });
   };

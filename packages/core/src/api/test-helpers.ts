@@ -12,7 +12,7 @@ import { sessionStream } from '../ledger/streams.js';
 import { defaultTestFailureCode, testFailureApplies, testLastError } from '../ledger/test-mode-verifier.js';
 import type { VerificationSessionObject } from './objects.js';
 import { renderSession } from './render.js';
-import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { callerOf, execute, fingerprintOf, idempotent, nowSeconds, reading, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
 import { sessionAt } from './verification-sessions.js';
 
 /**
@@ -105,7 +105,7 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
           );
         }
         return pipe(
-          () => runtime.readModel.session(id, false).then((row) => E.right<IdentityError, typeof row>(row)),
+          reading(() => runtime.readModel.session(id, false).then((row) => E.right<IdentityError, typeof row>(row))),
           TE.chain((row) => {
             if (row === undefined) return TE.left(sessionNotFound(id));
             const code: LastErrorCode = chosen ?? defaultTestFailureCode(row.session);

@@ -6,7 +6,7 @@ import { decodeListReportsParams, decodeObjectId, decodeRetrieveReportParams } f
 import type { ReportRow } from '../ledger/projections/report-view.js';
 import type { ListObject, VerificationReportObject } from './objects.js';
 import { listItemExpand, renderReport } from './render.js';
-import { callerOf, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { callerOf, reading, type LedgerRuntime, type RequestOptions } from './runtime.js';
 
 /** `identity.verificationReports`: read-only; reports are made by processing, never by a caller. */
 
@@ -26,10 +26,10 @@ export const createVerificationReportOperations = (runtime: LedgerRuntime) => {
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('id', () => TE.fromEither(decodeId(id))),
       TE.bind('params', () => TE.fromEither(decodeRetrieveReportParams(params ?? {}))),
-      TE.chain(({ caller, id, params }) => async () => {
+      TE.chain(({ caller, id, params }) => reading(async () => {
         const row = await runtime.readModel.report(id, caller.livemode);
         return row === undefined ? E.left(reportNotFound(id)) : E.right(renderRow(row, params.expand ?? []));
-      }),
+      })),
     );
 
   const list = (params?: unknown, options?: RequestOptions): TE.TaskEither<IdentityError, ListObject<VerificationReportObject>> =>
@@ -37,7 +37,7 @@ export const createVerificationReportOperations = (runtime: LedgerRuntime) => {
       TE.fromEither(E.Do),
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('params', () => TE.fromEither(decodeListReportsParams(params ?? {}))),
-      TE.chain(({ caller, params }) => async () => {
+      TE.chain(({ caller, params }) => reading(async () => {
         const { expand: _expand, ...query } = params;
         const page = await runtime.readModel.listReports({ ...query, livemode: caller.livemode });
         const expand = listItemExpand(params.expand);
@@ -45,7 +45,7 @@ export const createVerificationReportOperations = (runtime: LedgerRuntime) => {
           page,
           E.map(({ data, has_more }) => ({ object: 'list' as const, data: data.map((row) => renderRow(row, expand)), has_more, url: REPORTS_URL })),
         );
-      }),
+      })),
     );
 
   return { retrieve, list };

@@ -39,6 +39,7 @@ import {
   type Caller,
   type LedgerRuntime,
   type RequestOptions,
+  reading,
 } from './runtime.js';
 
 /** `identity.verificationSessions`: create, retrieve, update, list, cancel, redact. */
@@ -104,7 +105,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
   const requireCustomer = (caller: Caller, id: string | undefined): Result<void> =>
     id === undefined
       ? TE.right(undefined)
-      : async () => ((await runtime.readModel.customer(id, caller.livemode)) ? E.right(undefined) : E.left(customerNotFound(id, 'related_customer')));
+      : reading(async () => ((await runtime.readModel.customer(id, caller.livemode)) ? E.right(undefined) : E.left(customerNotFound(id, 'related_customer'))));
 
   const create = (params: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
     pipe(
@@ -134,10 +135,10 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('id', () => TE.fromEither(decodeId(id))),
       TE.bind('params', () => TE.fromEither(decodeRetrieveSessionParams(params ?? {}))),
-      TE.chain(({ caller, id, params }) => async () => {
+      TE.chain(({ caller, id, params }) => reading(async () => {
         const row = await runtime.readModel.session(id, caller.livemode);
         return row === undefined ? E.left(sessionNotFound(id)) : E.right(render(row.session, params.expand));
-      }),
+      })),
     );
 
   const update = (id: unknown, params: unknown, options?: RequestOptions): Result<VerificationSessionObject> =>
@@ -174,14 +175,14 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
       TE.fromEither(E.Do),
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('params', () => TE.fromEither(decodeListSessionsParams(params ?? {}))),
-      TE.chain(({ caller, params }) => async () => {
+      TE.chain(({ caller, params }) => reading(async () => {
         const page = await runtime.readModel.listSessions({ ...listQuery(params), livemode: caller.livemode });
         const expand = listItemExpand(params.expand);
         return pipe(
           page,
           E.map(({ data, has_more }) => ({ object: 'list' as const, data: data.map((row) => render(row.session, expand)), has_more, url: SESSIONS_URL })),
         );
-      }),
+      })),
     );
 
   return {
