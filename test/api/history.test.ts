@@ -49,3 +49,46 @@ describe('a failing read model', () => {
     await expect(ledger.identity.verificationSessions.list()).rejects.toMatchObject({ rawType: 'api_error', statusCode: 500 });
   });
 });
+
+describe('a failing subscription', () => {
+  it('is resubscribed from where it stopped: writes still become readable and submissions still get their outcome', async () => {
+    const { createMemoryEventStore } = await import('@idledger/core/ledger');
+    const inner = createMemoryEventStore();
+    let failuresLeft = 2;
+    const store = {
+      ...inner,
+      subscribeToAll: (options: Parameters<typeof inner.subscribeToAll>[0]) => {
+        const subscription = inner.subscribeToAll(options);
+        return {
+          close: subscription.close,
+          [Symbol.asyncIterator]: () => {
+            const iterator = subscription[Symbol.asyncIterator]();
+            let live = false;
+            return {
+              next: async () => {
+                const next = await iterator.next();
+                if (!next.done && next.value._tag === 'CaughtUp') live = true;
+                else if (!next.done && live && failuresLeft > 0) {
+                  failuresLeft--;
+                  throw { _tag: 'Unavailable', reason: 'the connection dropped' };
+                }
+                return next;
+              },
+              return: async () => iterator.return?.() ?? { done: true as const, value: undefined },
+            };
+          },
+        };
+      },
+    };
+    const errors: Array<unknown> = [];
+    const ledger = await createIdentityLedger({ store, onBackgroundError: (error) => errors.push(error) });
+    ledgers.push(ledger);
+    const session = await ledger.identity.verificationSessions.create({ type: 'document' });
+    expect((await ledger.identity.verificationSessions.retrieve(session.id)).id).toBe(session.id);
+    await ledger.testHelpers.identity.verificationSessions.verify(session.id);
+    await ledger.whenIdle();
+    expect((await ledger.identity.verificationSessions.retrieve(session.id)).status).toBe('verified');
+    expect(failuresLeft).toBe(0);
+    expect(errors).toContainEqual({ _tag: 'Unavailable', reason: 'the connection dropped' });
+  });
+});

@@ -32,6 +32,7 @@ export const createProcessManagerRuntime = (
     redactionDelayMs: options.redactionDelayMs,
     retry: options.retry,
     onError: options.onError,
+    onSubscriptionError: (error) => options.onError(error, ''),
     execute: (command, cause) => {
       const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';
       return run(verificationSessionDecider, sessionStream(command.sessionId), command, {

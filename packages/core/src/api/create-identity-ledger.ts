@@ -52,7 +52,10 @@ export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
   readonly dataCodec?: DataCodec;
   /** Called for a stored event the projections cannot decode; it is skipped. */
   readonly onUndecodableEvent?: (error: DeserializeError, position: GlobalPosition) => void;
-  /** Called when background processing (verification, redaction) meets an error it will retry or give up on. */
+  /**
+   * Called when background work meets an error it will retry: verification or redaction of a
+   * session (with its id), or a failed subscription of the read model or the processor (id '').
+   */
   readonly onBackgroundError?: (error: unknown, sessionId: string) => void;
 }
 
@@ -98,6 +101,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     serializer,
     readModel,
     ...(config.onUndecodableEvent ? { onUndecodable: config.onUndecodableEvent } : {}),
+    ...(config.onBackgroundError ? { onError: (error: unknown) => config.onBackgroundError?.(error, '') } : {}),
   });
   const tokenKey = config.tokenKey === undefined ? randomBytes(32) : Buffer.from(config.tokenKey, 'utf8');
   const runtime: LedgerRuntime = {

@@ -39,6 +39,8 @@ export interface SessionProcessorDeps {
   readonly redactionDelayMs: number;
   readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   readonly onError: (error: IdentityError | VerifierFailure, sessionId: string) => void;
+  /** Called when the subscription fails after start; the processor resubscribes with backoff. */
+  readonly onSubscriptionError?: (error: unknown) => void;
 }
 
 export interface SessionProcessor {
@@ -207,13 +209,37 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
     }
   };
 
+  /**
+   * Before the first catch-up a failure fails `start`; after it, a failed subscription is retried
+   * from the last position seen, with backoff, keeping the pending work already found.
+   */
+  const followForever = async (caughtUp: () => void, failedToStart: (error: unknown) => void) => {
+    let started = false;
+    let backoff = deps.retry.initialDelayMs;
+    while (!stopped) {
+      // Customer events cause no work, but following them too lets `settle` reach any position the API wrote.
+      subscription = deps.store.subscribeToAll({ from: seen, filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES } });
+      try {
+        await follow(subscription, () => {
+          started = true;
+          backoff = deps.retry.initialDelayMs;
+          caughtUp();
+        });
+        return;
+      } catch (error) {
+        if (!started) return failedToStart(error);
+        deps.onSubscriptionError?.(error);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, deps.retry.maxDelayMs);
+      }
+    }
+  };
+
   return {
     start: async () => {
       if (loop !== undefined) return;
-      // Customer events cause no work, but following them too lets `settle` reach any position the API wrote.
-      subscription = deps.store.subscribeToAll({ from: 'start', filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES } });
       await new Promise<void>((resolve, reject) => {
-        loop = follow(subscription!, resolve).catch(reject);
+        loop = followForever(resolve, reject);
       });
     },
     settle: async (position) => {

@@ -24,7 +24,12 @@ export interface ProjectionRunnerDeps {
   /** Events that cannot be decoded are reported here and skipped, so one bad record cannot stall every view. */
   readonly onUndecodable?: (error: DeserializeError, position: GlobalPosition) => void;
   readonly batchSize?: number;
+  /** Called when the subscription fails after start; the runner resubscribes with backoff. */
+  readonly onError?: (error: unknown) => void;
 }
+
+const RESUBSCRIBE_INITIAL_MS = 50;
+const RESUBSCRIBE_MAX_MS = 5_000;
 
 export const PROJECTED_STREAM_PREFIXES = [SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX];
 
@@ -73,17 +78,44 @@ export const createProjectionRunner = (deps: ProjectionRunnerDeps): ProjectionRu
     await flush();
   };
 
+  let stopped = false;
+  let started = false;
+
+  /**
+   * Follows the log for as long as the runner lives. Before the first catch-up a failure fails
+   * `start`; after it, a failed subscription (a busy file, a dropped connection) is retried from
+   * the last applied position with backoff, so the views never stop following the log.
+   */
+  const followForever = async (caughtUp: () => void, failedToStart: (error: unknown) => void) => {
+    let backoff = RESUBSCRIBE_INITIAL_MS;
+    while (!stopped) {
+      subscription = deps.store.subscribeToAll({ from: applied, filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES } });
+      try {
+        await follow(subscription, () => {
+          started = true;
+          backoff = RESUBSCRIBE_INITIAL_MS;
+          caughtUp();
+        });
+        return;
+      } catch (error) {
+        if (!started) {
+          failure = error;
+          release();
+          return failedToStart(error);
+        }
+        deps.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, RESUBSCRIBE_MAX_MS);
+      }
+    }
+  };
+
   return {
     start: async () => {
       if (loop !== undefined) return;
       applied = await deps.readModel.checkpoint();
-      subscription = deps.store.subscribeToAll({ from: applied, filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES } });
       await new Promise<void>((resolve, reject) => {
-        loop = follow(subscription!, resolve).catch((error: unknown) => {
-          failure = error;
-          release();
-          reject(error);
-        });
+        loop = followForever(resolve, reject);
       });
     },
     waitFor: (position) => {
@@ -94,6 +126,7 @@ export const createProjectionRunner = (deps: ProjectionRunnerDeps): ProjectionRu
       });
     },
     stop: async () => {
+      stopped = true;
       await subscription?.close();
       await loop;
       // A write still waiting to become readable will not be: it is committed, the view is closed.
