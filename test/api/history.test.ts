@@ -92,3 +92,17 @@ describe('a failing subscription', () => {
     expect(errors).toContainEqual({ _tag: 'Unavailable', reason: 'the connection dropped' });
   });
 });
+
+describe('the audit trail', () => {
+  it('names a metadata update without its keys, which are the integrator’s own text', async () => {
+    const ledger = await createIdentityLedger();
+    ledgers.push(ledger);
+    const session = await ledger.identity.verificationSessions.create({ type: 'document' });
+    await ledger.identity.verificationSessions.update(session.id, { metadata: { 'jane.doe@example.com': 'x' } });
+    await ledger.identity.verificationSessions.redact(session.id);
+    await ledger.whenIdle();
+    const audit = await ledger.audit(session.id);
+    expect(audit[1]?.changed_fields).toEqual(['metadata']);
+    expect(JSON.stringify(audit, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('jane.doe');
+  });
+});
