@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { IdentityError } from '../../domain/errors.js';
 import type { VerificationSessionCommand } from '../../domain/verification-session/commands.js';
-import type { VerificationSessionEvent } from '../../domain/verification-session/events.js';
+import type { TestOutcome, VerificationSessionEvent } from '../../domain/verification-session/events.js';
 import type { SessionData } from '../../domain/verification-session/state.js';
 import type { EventStore, GlobalPosition, Subscription } from '../event-store/port.js';
 import type { EventSerializer } from '../serializer.js';
@@ -23,7 +23,14 @@ export interface Cause {
 }
 
 type Job =
-  | { readonly kind: 'verify'; readonly attempt: number; readonly delayed: boolean; readonly cause: Cause }
+  | {
+      readonly kind: 'verify';
+      readonly attempt: number;
+      readonly delayed: boolean;
+      readonly cause: Cause;
+      /** The outcome chosen with the submission (test mode): it lives in the submission event alone. */
+      readonly testOutcome: TestOutcome | undefined;
+    }
   | { readonly kind: 'complete_redaction'; readonly cause: Cause };
 
 export interface SessionProcessorDeps {
@@ -76,7 +83,13 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
   const track = (event: VerificationSessionEvent, sessionId: string, cause: Cause) => {
     switch (event.type) {
       case 'VerificationSessionSubmitted':
-        pending.set(`${sessionId}:verify`, { kind: 'verify', attempt: event.data.attempt, delayed: event.data.simulate_delay === true, cause });
+        pending.set(`${sessionId}:verify`, {
+          kind: 'verify',
+          attempt: event.data.attempt,
+          delayed: event.data.simulate_delay === true,
+          cause,
+          testOutcome: event.data.test_outcome,
+        });
         break;
       case 'VerificationSessionVerified':
       case 'VerificationSessionChecksFailed':
@@ -116,7 +129,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         attempt: job.attempt,
         reportId: deps.newReportId(),
         now: unixSeconds(deps.clock()),
-        ...(await testOutcomeOf(sessionId, job.attempt)),
+        ...(job.testOutcome === undefined ? {} : { testOutcome: job.testOutcome }),
       })();
       if (E.isRight(submitted)) {
         const recorded = await deps.execute({
@@ -132,21 +145,6 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
       }
       await retryLater(submitted.left);
     }
-  };
-
-  /** The submission event is the only place the chosen test outcome lives. */
-  const testOutcomeOf = async (sessionId: string, attempt: number) => {
-    const read = await deps.store.readStream(`${SESSION_STREAM_PREFIX}${sessionId}`, { direction: 'backwards' })();
-    if (E.isLeft(read)) return {};
-    for (const recorded of read.right) {
-      if (recorded.type !== 'VerificationSessionSubmitted') continue;
-      const decoded = deps.serializer.deserialize(recorded);
-      if (E.isRight(decoded) && decoded.right.event.type === 'VerificationSessionSubmitted' && decoded.right.event.data.attempt === attempt) {
-        const outcome = decoded.right.event.data.test_outcome;
-        return outcome === undefined ? {} : { testOutcome: outcome };
-      }
-    }
-    return {};
   };
 
   const completeRedaction = async (sessionId: string, cause: Cause) => {
