@@ -61,6 +61,13 @@ interface EventRow {
 }
 
 const COLUMNS = 'position, stream, revision, event_id, type, data, metadata, recorded_at';
+/** How many recent appends are kept for subscribers to take without reading them back. */
+const HANDOFF_APPENDS = 256;
+
+/** The SQL filter's rule, for rows already in hand. */
+const matches = (filter: EventFilter | undefined, row: EventRow): boolean =>
+  (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => row.stream.startsWith(prefix))) &&
+  (filter?.eventTypes === undefined || filter.eventTypes.includes(row.type));
 const INT64_MAX = 9_223_372_036_854_775_807n;
 
 /** Parsing plainly, then freezing, is about 2.7× faster than freezing from a JSON.parse reviver. */
@@ -130,6 +137,19 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
 
   const waiters = new Set<Waiter>();
   const subscriptions = new Set<Subscription>();
+  /**
+   * The rows of recent appends through this store, keyed by the log's last position before each
+   * one. A subscriber that has examined exactly up to that position takes them from here instead
+   * of reading them back: no row of anyone can lie between, as the append read that position
+   * inside its own write transaction.
+   */
+  const handoff = new Map<bigint, ReadonlyArray<EventRow>>();
+  let appended: { readonly previous: bigint; readonly rows: ReadonlyArray<EventRow> } | undefined;
+  const takeAppended = () => {
+    const value = appended;
+    appended = undefined;
+    return value;
+  };
   let poller: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -190,10 +210,14 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
       }
       const recordedAt = Date.now();
       const first = current === undefined ? 0n : current.revision + 1n;
+      const previous = (head.get() as bigint | null) ?? -1n;
       let position = 0n;
-      rows.forEach(([id, type, data, metadata], i) => {
-        position = BigInt(insert.run(stream, first + BigInt(i), id, type, data, metadata, recordedAt).lastInsertRowid);
+      const inserted = rows.map(([id, type, data, metadata], i): EventRow => {
+        const revision = first + BigInt(i);
+        position = BigInt(insert.run(stream, revision, id, type, data, metadata, recordedAt).lastInsertRowid);
+        return { position, stream, revision, event_id: id, type, data, metadata, recorded_at: BigInt(recordedAt) };
       });
+      appended = { previous, rows: inserted };
       return E.right({ nextExpectedRevision: first + BigInt(rows.length - 1), position });
     },
   );
@@ -203,7 +227,14 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     if (problem !== undefined) return E.left(problem);
     // Serialised before the transaction so the write lock is held as briefly as possible.
     const rows = events.map((e) => [e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)] as const);
+    appended = undefined;
     const result = appendTransaction.immediate(stream, expected, rows);
+    // Only a committed append is handed on: a failed COMMIT throws before this line.
+    const committed = takeAppended();
+    if (E.isRight(result) && committed !== undefined) {
+      handoff.set(committed.previous, committed.rows);
+      if (handoff.size > HANDOFF_APPENDS) handoff.delete(handoff.keys().next().value!);
+    }
     if (E.isRight(result) && rows.length > 0) wakeAll();
     return result;
   };
@@ -265,6 +296,16 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     // Serialises next() calls so concurrent callers get distinct messages in order.
     let chain: Promise<unknown> = Promise.resolve();
 
+    /** Takes the next append from the handoff when it follows exactly where this subscriber stands. */
+    const takeHandedOff = (): boolean => {
+      const rows = handoff.get(after);
+      if (rows === undefined || rows.length > pageSize) return false;
+      page = rows.filter((row) => matches(filter, row));
+      next = 0;
+      after = rows[rows.length - 1]!.position;
+      return true;
+    };
+
     /** Reads the next page; returns the log's last position at the time of the read. */
     const fetch = (): bigint | null => {
       query ??= pageQuery(filter);
@@ -280,6 +321,10 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     };
 
     const pullNow = (): SubscriptionMessage | undefined => {
+      // Live, a subscriber follows the appends of this store without reading them back.
+      while (next >= page.length && caughtUp && takeHandedOff()) {
+        if (page.length > 0) return { _tag: 'Event', event: toEvent(page[next++] as EventRow) };
+      }
       if (next >= page.length) {
         const latest = fetch();
         if (page.length === 0) {
