@@ -1,4 +1,4 @@
-import { openEmbeddedLedger, openLedgerDatabase } from '@idledger/store-sqlite';
+import { openEmbeddedLedger, openLedgerDatabase, type EventRow } from '@idledger/store-sqlite';
 import Database from 'better-sqlite3';
 import { openEmmett, type Steps } from './emmett.js';
 import { measureStatements, type StatementCost } from './statements.js';
@@ -70,16 +70,7 @@ export interface LifecycleResult {
 const COMMANDS_PER_LIFECYCLE = 3; // create, submit, record outcome
 
 /** The rows of the `events` table, as the store wrote them. */
-interface StoredRow {
-  readonly position: bigint;
-  readonly stream: string;
-  readonly revision: bigint;
-  readonly event_id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  readonly recorded_at: bigint;
-}
+type StoredRow = EventRow;
 
 /** One append: the rows one command wrote. */
 interface Append {

@@ -16,7 +16,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '@idledger/core/ledger';
-import { appendProblem, invalidAppend, satisfiesExpectedRevision, storeClosed } from '@idledger/core/ledger';
+import { appendProblem, invalidAppend, satisfiesExpectedRevision, serialSubscription, storeClosed } from '@idledger/core/ledger';
 import { clamp, COLUMNS, filterClause, INT64_MAX, matches, sqlLimit, toEvent, type EventRow } from './event-rows.js';
 
 /** How many recent appends are kept for subscribers to take without reading them back. */
@@ -230,8 +230,6 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     let next = 0;
     let waiter: Waiter | undefined;
     let query: ReturnType<typeof pageQuery> | undefined;
-    // Serialises next() calls so concurrent callers get distinct messages in order.
-    let chain: Promise<unknown> = Promise.resolve();
 
     /** Takes the next append from the handoff when it follows exactly where this subscriber stands. */
     const takeHandedOff = (): boolean => {
@@ -308,19 +306,8 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
       }
     };
 
-    const iterator: AsyncIterator<SubscriptionMessage, undefined> = {
-      next: () => {
-        const result = chain.then(pull);
-        chain = result.catch(() => undefined);
-        return result;
-      },
-      return: async () => {
-        await close();
-        return { done: true, value: undefined };
-      },
-    };
 
-    const subscription: Subscription = { close, [Symbol.asyncIterator]: () => iterator };
+    const subscription = serialSubscription(pull, close);
     if (!done) subscriptions.add(subscription);
     return subscription;
   };

@@ -2,6 +2,7 @@
 export * from './event-store/port.js';
 export * from './event-store/memory-store.js';
 export * from './event-store/append-checks.js';
+export * from './event-store/serial-subscription.js';
 export * from './envelope.js';
 export * from './serializer.js';
 export * from './streams.js';

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { appendProblem, invalidAppend, satisfiesExpectedRevision, storeClosed } from './append-checks.js';
+import { serialSubscription } from './serial-subscription.js';
 import type {
   ActualRevision,
   AppendResult,
@@ -209,8 +210,6 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     let caughtUp = false;
     let done = closed;
     let wake: (() => void) | undefined;
-    // Serialises next() calls so concurrent callers get distinct messages in order.
-    let chain: Promise<unknown> = Promise.resolve();
 
     const waker = (): void => {
       const w = wake;
@@ -247,22 +246,8 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       waker();
     };
 
-    const iterator: AsyncIterator<SubscriptionMessage, undefined> = {
-      next: () => {
-        const result = chain.then(pull);
-        chain = result.catch(() => undefined);
-        return result;
-      },
-      return: async () => {
-        await close();
-        return { done: true, value: undefined };
-      },
-    };
 
-    const subscription: Subscription = {
-      close,
-      [Symbol.asyncIterator]: () => iterator,
-    };
+    const subscription = serialSubscription(pull, close);
     if (!done) {
       wakers.add(waker);
       subscriptions.add(subscription);
