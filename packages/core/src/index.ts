@@ -14,3 +14,4 @@ export type { Verifier, VerificationRequest, VerifierFailure } from './ledger/ve
 export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
+export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type KeyStoreError } from './ledger/personal-data/key-store.js';

@@ -3,12 +3,19 @@ import { createIdentityLedger, type IdentityLedger, type IdentityLedgerConfig } 
 import type Database from 'better-sqlite3';
 import { openLedgerDatabase, type LedgerDatabaseOptions } from './database.js';
 import { createSqliteEventStore } from './event-store.js';
+import { openSqliteKeyStore } from './key-store.js';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/read-model.js';
 
 export interface EmbeddedLedgerConfig extends Omit<IdentityLedgerConfig, 'store' | 'readModel'> {
   /** The ledger's file; created with its schema when missing. */
   readonly file: string;
   readonly database?: LedgerDatabaseOptions;
+  /**
+   * The data keys that seal personal data, in a file of their own. Default: the ledger's file
+   * name with `.keys` appended; ignored when `keyStore` is given. Losing it makes every
+   * session's personal data unreadable.
+   */
+  readonly keyFile?: string;
 }
 
 export type EmbeddedLedger = IdentityLedger & {
@@ -28,17 +35,21 @@ const storedTokenKey = (database: Database.Database): string => {
   return (database.prepare("SELECT value FROM embedded_settings WHERE name = 'token_key'").get() as { value: string }).value;
 };
 
+export const defaultKeyFile = (file: string): string => (file === ':memory:' ? ':memory:' : `${file}.keys`);
+
 /**
  * The embedded default: the Identity API on one SQLite file holding the events and the durable
  * read models, caught up from their checkpoint at start.
  */
 export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<EmbeddedLedger> => {
-  const { file, database: databaseOptions, ...ledgerConfig } = config;
+  const { file, database: databaseOptions, keyFile, ...ledgerConfig } = config;
   const database = openLedgerDatabase(file, databaseOptions);
   const store = createSqliteEventStore(database);
+  const ownKeys = ledgerConfig.keyStore === undefined ? openSqliteKeyStore(keyFile ?? defaultKeyFile(file)) : undefined;
+  const keyStore = ledgerConfig.keyStore ?? ownKeys!;
   try {
     const readModel = createSqliteReadModel(database);
-    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel });
+    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel, keyStore });
     const countEvents = database.prepare('SELECT count(*) AS count FROM events');
     return {
       ...ledger,
@@ -48,11 +59,13 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
         await ledger.close();
         await store.close();
         database.close();
+        ownKeys?.close();
       },
     };
   } catch (error) {
     await store.close();
     database.close();
+    ownKeys?.close();
     throw error;
   }
 };

@@ -15,5 +15,6 @@ export { evolve as evolveVerificationSession } from './verification-session/evol
 export * from './verification-session/decider.js';
 export * from './verification-session/rules.js';
 export * from './verification-session/as-of.js';
+export * from './verification-session/personal-data.js';
 export * from './customer/customer.js';
 export * as params from './params/index.js';

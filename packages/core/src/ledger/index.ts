@@ -19,3 +19,5 @@ export * from './projections/audit-view.js';
 export * from './projections/ordered-index.js';
 export * from './projections/runner.js';
 export * from './processors/session-processor.js';
+export * from './personal-data/key-store.js';
+export * from './personal-data/sealed-data.js';

@@ -1,43 +1,46 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { customerEvents, decodeCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
+import { customerEvents, decodeCustomerEvent, redactCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
+import { sameData } from '../domain/shared/equal.js';
 import { describeErrors, type EventDecodeError } from '../domain/shared/event-codec.js';
 import {
   decodeVerificationSessionEvent,
   verificationSessionEvents,
   type VerificationSessionEvent,
 } from '../domain/verification-session/events.js';
+import { redactSessionEvent } from '../domain/verification-session/personal-data.js';
 import type { CommandContext, EventMetadata, LedgerEvent } from './envelope.js';
 import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
+import { plainPersonalData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
 import { SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
 
 /**
- * The one boundary between domain events and stored events. The data codec is where stored
- * data may differ from domain data (encryption of personal fields plugs in here).
+ * The one boundary between domain events and stored events. Personal data is where stored data
+ * differs from domain data: an event carrying any is stored redacted, with its original sealed
+ * under the subject's data key (see personal-data/).
  */
 
 export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent;
 
-export interface DataCodec {
-  readonly encode: (stream: string, type: string, data: JsonValue) => JsonValue;
-  readonly decode: (stream: string, type: string, data: JsonValue) => unknown;
-}
-
-export const plainDataCodec: DataCodec = { encode: (_stream, _type, data) => data, decode: (_stream, _type, data) => data };
+const redactEvent = (event: LedgerDomainEvent): LedgerDomainEvent =>
+  event.type.startsWith('Customer') ? redactCustomerEvent(event as CustomerEvent) : redactSessionEvent(event as VerificationSessionEvent);
 
 const schemaVersions = new Map<string, number>(
   [...verificationSessionEvents, ...customerEvents].map((definition) => [definition.type, definition.schemaVersion]),
 );
 
-export type DeserializeError = EventDecodeError | { readonly _tag: 'InvalidEventMetadata'; readonly type: string; readonly problems: ReadonlyArray<string> };
+export type DeserializeError =
+  | EventDecodeError
+  | { readonly _tag: 'InvalidEventMetadata'; readonly type: string; readonly problems: ReadonlyArray<string> }
+  | { readonly _tag: 'PersonalDataUnreadable'; readonly type: string; readonly error: PersonalDataError };
 
 export interface EventSerializer {
   readonly serialize: (stream: string, event: LedgerDomainEvent, context: CommandContext, occurredAt: Date, eventId: string) => EventToAppend;
   readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
 }
 
-export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): EventSerializer => ({
+export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => ({
   serialize: (stream, event, context, occurredAt, eventId) => {
     const schemaVersion = schemaVersions.get(event.type);
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
@@ -52,10 +55,12 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
         ? { idempotency_key: context.idempotency.key, request_fingerprint: context.idempotency.fingerprint }
         : {}),
     };
+    const data = toJson(event.data);
+    const redacted = toJson(redactEvent(event).data);
     return {
       id: eventId,
       type: event.type,
-      data: dataCodec.encode(stream, event.type, toJson(event.data)),
+      data: sameData(data, redacted) ? data : personalData.seal(stream, eventId, data, redacted),
       metadata: metadata as unknown as JsonValue,
     };
   },
@@ -65,7 +70,9 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
       E.mapLeft((errors): DeserializeError => ({ _tag: 'InvalidEventMetadata', type: recorded.type, problems: describeErrors(errors) })),
       E.chainW((metadata) =>
         pipe(
-          decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, dataCodec.decode(recorded.streamName, recorded.type, recorded.data)),
+          personalData.open(recorded.id, recorded.data),
+          E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
+          E.chainW((data) => decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, data)),
           E.map((event) => ({
             event,
             envelope: {
