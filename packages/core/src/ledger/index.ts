@@ -21,3 +21,4 @@ export * from './projections/runner.js';
 export * from './processors/session-processor.js';
 export * from './personal-data/key-store.js';
 export * from './personal-data/sealed-data.js';
+export * from './integrity.js';

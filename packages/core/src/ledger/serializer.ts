@@ -14,6 +14,8 @@ import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
 import { plainPersonalData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
 import { SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { chainLink, eventHeader, newPayloadSalt, type ChainPosition } from './integrity.js';
+import { toBase64 } from '@idledger/integrity';
 
 /**
  * The one boundary between domain events and stored events. Personal data is where stored data
@@ -36,15 +38,23 @@ export type DeserializeError =
   | { readonly _tag: 'PersonalDataUnreadable'; readonly type: string; readonly error: PersonalDataError };
 
 export interface EventSerializer {
-  readonly serialize: (stream: string, event: LedgerDomainEvent, context: CommandContext, occurredAt: Date, eventId: string) => EventToAppend;
+  /** `at`: the event's place in its stream's hash chain (`CHAIN_START`, then `nextInChain` of the one before). */
+  readonly serialize: (
+    stream: string,
+    event: LedgerDomainEvent,
+    context: CommandContext,
+    occurredAt: Date,
+    eventId: string,
+    at: ChainPosition,
+  ) => EventToAppend;
   readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
 }
 
 export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => ({
-  serialize: (stream, event, context, occurredAt, eventId) => {
+  serialize: (stream, event, context, occurredAt, eventId, at) => {
     const schemaVersion = schemaVersions.get(event.type);
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
-    const metadata: EventMetadata = {
+    const metadata: Omit<EventMetadata, 'integrity'> = {
       schema_version: schemaVersion,
       occurred_at: occurredAt.toISOString() as EventMetadata['occurred_at'],
       actor: context.actor,
@@ -57,11 +67,14 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
     };
     const data = toJson(event.data);
     const redacted = toJson(redactEvent(event).data);
+    const payload = sameData(data, redacted) ? null : { salt: newPayloadSalt(), data };
+    const header = eventHeader({ eventId, type: event.type, stream, revision: at.revision, metadata, publicData: redacted });
+    const integrity = chainLink(header, at, payload, stream);
     return {
       id: eventId,
       type: event.type,
-      data: sameData(data, redacted) ? data : personalData.seal(stream, eventId, data, redacted),
-      metadata: metadata as unknown as JsonValue,
+      data: payload === null ? data : personalData.seal(stream, eventId, { salt: toBase64(payload.salt), data }, redacted),
+      metadata: { ...metadata, integrity } as unknown as JsonValue,
     };
   },
   deserialize: (recorded): E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>> =>
@@ -72,7 +85,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
         pipe(
           personalData.open(recorded.id, recorded.data),
           E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
-          E.chainW((data) => decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, data)),
+          E.chainW((opened) => decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
           E.map((event) => ({
             event,
             envelope: {
@@ -89,6 +102,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
               causationId: metadata.causation_id,
               idempotencyKey: metadata.idempotency_key ?? null,
               requestFingerprint: metadata.request_fingerprint ?? null,
+              integrity: metadata.integrity ?? null,
             },
           })),
         ),
@@ -104,3 +118,10 @@ const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, 
 
 /** Domain data is plain JSON by construction; this drops `undefined` members the way storage would. */
 const toJson = (data: unknown): JsonValue => JSON.parse(JSON.stringify(data)) as JsonValue;
+
+/** The chain hash the serializer put into an event it produced. */
+export const chainHashOf = (serialized: EventToAppend): string => {
+  const integrity = (serialized.metadata as { readonly integrity?: { readonly hash?: unknown } }).integrity;
+  if (typeof integrity?.hash !== 'string') throw new TypeError(`event ${serialized.id} carries no chain hash`);
+  return integrity.hash;
+};

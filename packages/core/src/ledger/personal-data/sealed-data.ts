@@ -47,12 +47,29 @@ export type PersonalDataError =
   | { readonly _tag: 'DataKeyMissing'; readonly kid: string }
   | KeyStoreError;
 
+/** What is sealed: the original data and the salt of its commitment in the hash chain. */
+export interface SealedPayload {
+  readonly salt: string;
+  readonly data: JsonValue;
+}
+
+const SealedPayloadC = t.type({ salt: t.string, data: t.unknown });
+
+/**
+ * An event's data as read back: `payload` is the sealed original while its key exists, 'erased'
+ * once the key is destroyed, 'none' for an event that never held personal data (or was stored
+ * without sealing).
+ */
+export interface OpenedData {
+  readonly data: JsonValue;
+  readonly payload: SealedPayload | 'erased' | 'none';
+}
+
 /** The serializer's view of personal data: how to store an event's data and how to read it back. */
 export interface PersonalDataCodec {
-  /** `redacted` is `data` with its personal values replaced; called only when they differ. */
-  readonly seal: (subject: string, eventId: string, data: JsonValue, redacted: JsonValue) => JsonValue;
-  /** The original data while its key exists, the redacted data once the key is destroyed. */
-  readonly open: (eventId: string, stored: JsonValue) => E.Either<PersonalDataError, JsonValue>;
+  /** `redacted` is the payload's data with its personal values replaced; called only when they differ. */
+  readonly seal: (subject: string, eventId: string, payload: SealedPayload, redacted: JsonValue) => JsonValue;
+  readonly open: (eventId: string, stored: JsonValue) => E.Either<PersonalDataError, OpenedData>;
 }
 
 const isRecord = (value: JsonValue): value is { readonly [key: string]: JsonValue } =>
@@ -60,22 +77,22 @@ const isRecord = (value: JsonValue): value is { readonly [key: string]: JsonValu
 
 /** Stores data as it is: for tools and tests that read and write raw logs, never for a ledger's own events. */
 export const plainPersonalData: PersonalDataCodec = {
-  seal: (_subject, _eventId, data) => data,
-  open: (_eventId, stored) => E.right(stored),
+  seal: (_subject, _eventId, payload) => payload.data,
+  open: (_eventId, stored) => E.right({ data: stored, payload: 'none' }),
 };
 
 export const sealingPersonalData = (keys: KeyStore): PersonalDataCodec => ({
-  seal: (subject, eventId, data, redacted) => {
+  seal: (subject, eventId, payload, redacted) => {
     const key = keys.keyFor(subject);
     if (E.isLeft(key)) {
       // The deciders refuse changes to a redacted session, so only a broken key store gets here.
       throw new Error(`cannot seal personal data of ${subject}: ${key.left._tag}`);
     }
     if (!isRecord(redacted)) throw new TypeError('sealed event data must be an object');
-    return { ...redacted, [SEALED_FIELD]: seal(key.right, eventId, data) };
+    return { ...redacted, [SEALED_FIELD]: seal(key.right, eventId, payload as unknown as JsonValue) };
   },
   open: (eventId, stored) => {
-    if (!isRecord(stored) || stored[SEALED_FIELD] === undefined) return E.right(stored);
+    if (!isRecord(stored) || stored[SEALED_FIELD] === undefined) return E.right({ data: stored, payload: 'none' });
     const { [SEALED_FIELD]: sealedValue, ...redacted } = stored;
     const sealed = SealedC.decode(sealedValue);
     if (E.isLeft(sealed)) return E.left({ _tag: 'SealedDataInvalid', reason: `malformed ${SEALED_FIELD}` });
@@ -83,14 +100,17 @@ export const sealingPersonalData = (keys: KeyStore): PersonalDataCodec => ({
     if (E.isLeft(found)) return found;
     switch (found.right._tag) {
       case 'Destroyed':
-        return E.right(redacted);
+        return E.right({ data: redacted, payload: 'erased' });
       case 'Unknown':
         return E.left({ _tag: 'DataKeyMissing', kid: sealed.right.kid });
-      case 'Found':
-        return E.bimap(
-          (reason: string): PersonalDataError => ({ _tag: 'SealedDataInvalid', reason }),
-          (data: unknown) => data as JsonValue,
-        )(unseal(found.right.key, eventId, sealed.right));
+      case 'Found': {
+        const opened = E.flatMap(unseal(found.right.key, eventId, sealed.right), (plaintext) =>
+          E.mapLeft(() => 'the sealed payload is not {salt, data}')(SealedPayloadC.decode(plaintext)),
+        );
+        if (E.isLeft(opened)) return E.left({ _tag: 'SealedDataInvalid', reason: opened.left });
+        const payload = { salt: opened.right.salt, data: opened.right.data as JsonValue };
+        return E.right({ data: payload.data, payload });
+      }
     }
   },
 });
