@@ -15,3 +15,4 @@ export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
 export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type KeyStoreError } from './ledger/personal-data/key-store.js';
+export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditExportError, type AuditExportQuery } from './export/audit-export.js';

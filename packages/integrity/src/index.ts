@@ -29,3 +29,5 @@ export {
   type OpenedNote,
 } from './signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
+export * from './export-format.js';
+export { verifyExport, type ExportVerification, type Finding, type FindingKind } from './export-verify.js';

@@ -17,4 +17,5 @@ export * from './verification-session/rules.js';
 export * from './verification-session/as-of.js';
 export * from './verification-session/personal-data.js';
 export * from './customer/customer.js';
+export * from './ledger-checkpoint.js';
 export * as params from './params/index.js';

@@ -12,8 +12,9 @@ import { redactSessionEvent } from '../domain/verification-session/personal-data
 import type { CommandContext, EventMetadata, LedgerEvent } from './envelope.js';
 import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
-import { plainPersonalData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
-import { SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { plainPersonalData, type OpenedData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
+import { CHECKPOINT_STREAM, SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { checkpointEvents, decodeCheckpointEvent, type CheckpointEvent } from '../domain/ledger-checkpoint.js';
 import { chainLink, eventHeader, newPayloadSalt, type ChainPosition } from './integrity.js';
 import { toBase64 } from '@idledger/integrity';
 
@@ -23,13 +24,16 @@ import { toBase64 } from '@idledger/integrity';
  * under the subject's data key (see personal-data/).
  */
 
-export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent;
+export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent | CheckpointEvent;
 
-const redactEvent = (event: LedgerDomainEvent): LedgerDomainEvent =>
-  event.type.startsWith('Customer') ? redactCustomerEvent(event as CustomerEvent) : redactSessionEvent(event as VerificationSessionEvent);
+const redactEvent = (stream: string, event: LedgerDomainEvent): LedgerDomainEvent => {
+  if (stream.startsWith(SESSION_STREAM_PREFIX)) return redactSessionEvent(event as VerificationSessionEvent);
+  if (stream.startsWith(CUSTOMER_STREAM_PREFIX)) return redactCustomerEvent(event as CustomerEvent);
+  return event;
+};
 
 const schemaVersions = new Map<string, number>(
-  [...verificationSessionEvents, ...customerEvents].map((definition) => [definition.type, definition.schemaVersion]),
+  [...verificationSessionEvents, ...customerEvents, ...checkpointEvents].map((definition) => [definition.type, definition.schemaVersion]),
 );
 
 export type DeserializeError =
@@ -48,9 +52,12 @@ export interface EventSerializer {
     at: ChainPosition,
   ) => EventToAppend;
   readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
+  /** The stored data opened: its clear form and whether its sealed personal payload is there, erased, or never existed. */
+  readonly open: (recorded: RecordedEvent) => E.Either<PersonalDataError, OpenedData>;
 }
 
 export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => ({
+  open: (recorded) => personalData.open(recorded.id, recorded.data),
   serialize: (stream, event, context, occurredAt, eventId, at) => {
     const schemaVersion = schemaVersions.get(event.type);
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
@@ -66,7 +73,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
         : {}),
     };
     const data = toJson(event.data);
-    const redacted = toJson(redactEvent(event).data);
+    const redacted = toJson(redactEvent(stream, event).data);
     const payload = sameData(data, redacted) ? null : { salt: newPayloadSalt(), data };
     const header = eventHeader({ eventId, type: event.type, stream, revision: at.revision, metadata, publicData: redacted });
     const integrity = chainLink(header, at, payload, stream);
@@ -113,6 +120,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
 const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, data: unknown): E.Either<EventDecodeError, LedgerDomainEvent> => {
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return decodeVerificationSessionEvent(type, schemaVersion, data);
   if (stream.startsWith(CUSTOMER_STREAM_PREFIX)) return decodeCustomerEvent(type, schemaVersion, data);
+  if (stream === CHECKPOINT_STREAM) return decodeCheckpointEvent(type, schemaVersion, data);
   return E.left({ _tag: 'UnknownEventType', type });
 };
 
