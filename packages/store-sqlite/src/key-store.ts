@@ -1,6 +1,8 @@
 import type { DataKey, KeyLookup, KeyStore, KeyStoreError } from '@idledger/core';
 import { newDataKey } from '@idledger/core/ledger';
+import { describeNoteError, generateSignerKey, parseSignerKey, type NoteSigner } from '@idledger/integrity';
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 
 /**
@@ -9,7 +11,14 @@ import * as E from 'fp-ts/lib/Either.js';
  * (not WAL) means a destroyed key leaves no old page image in any file of the store.
  */
 
-export type SqliteKeyStore = KeyStore & { readonly close: () => void };
+export type SqliteKeyStore = KeyStore & {
+  /**
+   * The key that signs this ledger's checkpoints and exports, created on first use; its name is
+   * the log's origin. Kept with the data keys, apart from the events it vouches for.
+   */
+  readonly ledgerSigner: () => NoteSigner;
+  readonly close: () => void;
+};
 
 interface KeyRow {
   readonly subject: string;
@@ -38,6 +47,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
     ) STRICT`);
+    database.exec('CREATE TABLE IF NOT EXISTS signing_keys (origin TEXT PRIMARY KEY, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
   } catch (error) {
     database.close();
     throw error;
@@ -67,7 +77,22 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
   });
 
+  const currentSigner = database.prepare('SELECT signer_key FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  const insertSigner = database.prepare('INSERT INTO signing_keys (origin, signer_key, created_at) VALUES (?, ?, ?)');
+  const ledgerSigner = database.transaction((): NoteSigner => {
+    let row = currentSigner.get() as { signer_key: string } | undefined;
+    if (row === undefined) {
+      const origin = `idledger/${randomBytes(6).toString('hex')}`;
+      insertSigner.run(origin, generateSignerKey(origin), Math.floor(Date.now() / 1000));
+      row = currentSigner.get() as { signer_key: string };
+    }
+    const signer = parseSignerKey(row.signer_key);
+    if (E.isLeft(signer)) throw new Error(`the stored signing key is unreadable: ${describeNoteError(signer.left)}`);
+    return signer.right;
+  });
+
   return {
+    ledgerSigner: () => ledgerSigner.immediate(),
     keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
     lookup: (kid) =>
       attempt((): KeyLookup => {
