@@ -16,3 +16,5 @@ export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
 export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type KeyStoreError } from './ledger/personal-data/key-store.js';
 export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditExportError, type AuditExportQuery } from './export/audit-export.js';
+export { signCheckpoint, type LogCheckpointError, type SignedCheckpoint } from './export/log-checkpoint.js';
+export { startCheckpointer, type CheckpointSchedule, type Checkpointer } from './export/checkpointer.js';
