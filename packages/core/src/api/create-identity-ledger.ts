@@ -17,6 +17,7 @@ import { sealingPersonalData } from '../ledger/personal-data/sealed-data.js';
 import { createEventSerializer } from '../ledger/serializer.js';
 import { createTestModeVerifier } from '../ledger/test-mode-verifier.js';
 import type { Verifier } from '../ledger/verifier.js';
+import { createComplianceOperations } from './compliance.js';
 import { createCustomerOperations } from './customers.js';
 import { createHistoryOperations, type HistoryQuery } from './history.js';
 import { randomIds, sessionToken, type IdSource } from './ids.js';
@@ -39,6 +40,11 @@ const SettingsC = t.partial({
   verifierRetryMaxDelayMs: t.number,
   /** Run verification and redaction in this process (default true). Read-only tools turn it off. */
   processing: t.boolean,
+  /**
+   * Keep verification records for a period after a session ends (opt-in; without it redaction is
+   * exactly Stripe's). `erasureWins` lets a redaction request erase a record still under retention.
+   */
+  retention: t.intersection([t.type({ id: t.string, periodDays: t.number }), t.partial({ erasureWins: t.boolean })]),
 });
 
 export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
@@ -87,6 +93,10 @@ const checkSettings = (config: IdentityLedgerConfig) =>
       () => 'apiKey must be a secret key: sk_test_…, sk_live_…, rk_test_… or rk_live_…',
     ),
     E.filterOrElse(
+      (settings) => settings.retention === undefined || (Number.isFinite(settings.retention.periodDays) && settings.retention.periodDays > 0 && settings.retention.id.length > 0),
+      () => 'retention needs a non-empty id and a positive periodDays',
+    ),
+    E.filterOrElse(
       (settings) => settings.hostedFlowBaseUrl === undefined || /^https?:\/\/\S+$/.test(settings.hostedFlowBaseUrl),
       () => 'hostedFlowBaseUrl must be an absolute http(s) URL',
     ),
@@ -130,7 +140,12 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     lastWritten: 'start',
   };
 
-  const sessions = createVerificationSessionOperations(runtime);
+  const retention = settings.right.retention;
+  const compliance = createComplianceOperations(
+    runtime,
+    retention === undefined ? undefined : { id: retention.id, periodDays: retention.periodDays, erasureWins: retention.erasureWins ?? false },
+  );
+  const sessions = createVerificationSessionOperations(runtime, compliance.guardRedaction);
   const reports = createVerificationReportOperations(runtime);
   const customers = createCustomerOperations(runtime);
   const testHelpers = createTestHelperOperations(runtime);
@@ -167,6 +182,11 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       customers,
       testHelpers: { identity: { verificationSessions: testHelpers } },
       history,
+    },
+    /** Legal holds and retention (opt-in): see docs/compliance.md. */
+    compliance: {
+      legalHolds: promiseFace(compliance.legalHolds),
+      retention: { sweep: () => toPromise(compliance.retention.sweep()) },
     },
     /** The audit trail of one session, in order: who did what, when, under which request. */
     audit: (sessionId: string, options?: RequestOptions) => toPromise(history.audit(sessionId, options)),
