@@ -147,5 +147,20 @@ export const printReport = (results: BenchResults): string => {
     }
     for (const note of results.list.notes) out.push(`   note: ${note}`);
   }
+  if (results.integrity !== undefined) {
+    const r = results.integrity;
+    out.push(`\n4. Integrity, on a log of ${r.events} chained and sealed events`);
+    out.push(
+      table(
+        ['step', 'seconds', 'events/s'],
+        [
+          ['sign a checkpoint over the whole log', fmt(r.checkpointSeconds, 2), fmt(r.checkpointEventsPerSecond, 0)],
+          [`audit export of everything (${r.bundleMB} MB)`, fmt(r.exportSeconds, 2), fmt(r.exportEventsPerSecond, 0)],
+          [`offline verification (${r.verified ? 'verified' : 'FAILED'})`, fmt(r.verifySeconds, 2), fmt(r.verifyRecordsPerSecond, 0)],
+        ],
+        'lrr',
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 };
