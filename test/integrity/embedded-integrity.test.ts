@@ -87,4 +87,32 @@ describe('integrity of the embedded ledger', () => {
     expect(await reopened.checkpointNow()).toMatchObject(E.left({ _tag: 'InconsistentWithCheckpoint', size: '1' }));
     await reopened.close();
   });
+
+  it('rotates its signing key: an export still verifies with the old public key alone, through the signed succession', async () => {
+    const file = join(dir, 'rotated.db');
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    await ledger.identity.verificationSessions.create({ type: 'document' });
+    const old = ledger.signer();
+    const rotated = await ledger.rotateSigningKey();
+    if (E.isLeft(rotated)) throw new Error(rotated.left);
+    expect(rotated.right.name).toBe(old.name);
+    expect(rotated.right.keyId).not.toBe(old.keyId);
+    expect(ledger.signer().verifierKey).toBe(rotated.right.verifierKey);
+    await ledger.identity.verificationSessions.create({ type: 'document' });
+
+    const bundle = await ledger.exportAudit();
+    if (E.isLeft(bundle)) throw new Error(JSON.stringify(bundle.left));
+    expect([...bundle.right.files.keys()]).toContain('keys/rotation-1.note');
+    expect(verifyExport(bundle.right.files, [old]).findings).toEqual([]);
+    expect(verifyExport(bundle.right.files, [rotated.right]).ok).toBe(true);
+
+    // A succession statement that was tampered with extends no trust.
+    const forged = new Map(bundle.right.files);
+    forged.set('keys/rotation-1.note', new TextEncoder().encode(new TextDecoder().decode(bundle.right.files.get('keys/rotation-1.note')).replace('rotation v1', 'rotation v2')));
+    const result = verifyExport(forged, [old]);
+    expect(result.ok).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'file', where: 'keys/rotation-1.note' }));
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'signature', where: 'manifest.json.sig' }));
+    await ledger.close();
+  });
 });

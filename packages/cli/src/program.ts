@@ -1,6 +1,6 @@
 import { Command as Commander, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_API_KEY, DEFAULT_DB, isCliFailure, type Command, type GlobalOptions } from './context.js';
-import { auditExport, auditVerify, keysPublic } from './commands/audit.js';
+import { auditExport, auditVerify, keysPublic, keysRotate } from './commands/audit.js';
 import { liftHold, listHolds, placeHold, positiveDays, retentionSweep } from './commands/compliance.js';
 import { demo } from './commands/demo.js';
 import { history } from './commands/history.js';
@@ -141,6 +141,10 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
 
   const keys = program.command('keys').description("the ledger's signing key");
   keys.command('public').description('print the verifier key of the checkpoint and export signer').action(run(keysPublic));
+  keys
+    .command('rotate')
+    .description('switch to a new signing key; the old key signs the succession, recorded in the log and in every export')
+    .action(run(keysRotate));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -18,3 +18,4 @@ export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type
 export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditExportError, type AuditExportQuery } from './export/audit-export.js';
 export { signCheckpoint, type LogCheckpointError, type SignedCheckpoint } from './export/log-checkpoint.js';
 export { startCheckpointer, type CheckpointSchedule, type Checkpointer } from './export/checkpointer.js';
+export { recordKeyRotation } from './export/record-checkpoint.js';

@@ -14,6 +14,7 @@ import {
   type ManifestRecord,
 } from './export-format.js';
 import { leafHash, verifyInclusion } from './merkle.js';
+import { trustThroughRotations } from './key-rotation.js';
 import { describeNoteError, openNote, type NoteVerifier } from './signed-note.js';
 
 /**
@@ -182,7 +183,7 @@ const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<ManifestRec
 
 const bigintOf = (text: string) => BigInt(text);
 
-export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, verifiers: ReadonlyArray<NoteVerifier>): ExportVerification => {
+export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, trustedVerifiers: ReadonlyArray<NoteVerifier>): ExportVerification => {
   const findings: Array<Finding> = [];
   const fail = (kind: FindingKind, where: string, message: string, record?: Finding['record']) =>
     findings.push({ kind, where, message, ...(record === undefined ? {} : { record }) });
@@ -191,6 +192,18 @@ export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, verifiers: 
     return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
   };
   const signedBy: Array<string> = [];
+
+  // 0. Keys rotated since the ones trusted: each statement signed by a key already trusted.
+  const rotationFiles = [...files.keys()]
+    .map((name) => ({ name, serial: /^keys\/rotation-(\d+)\.note$/.exec(name)?.[1] }))
+    .filter((entry): entry is { name: string; serial: string } => entry.serial !== undefined)
+    .sort((a, b) => Number(a.serial) - Number(b.serial));
+  const rotated = trustThroughRotations(
+    rotationFiles.map(({ name }) => ({ name, note: text(name) ?? '' })),
+    trustedVerifiers,
+  );
+  for (const problem of rotated.problems) fail('signature', problem.name, problem.message);
+  const verifiers = rotated.verifiers;
 
   // 1. The manifest and its signature.
   const manifestBytes = files.get(MANIFEST);

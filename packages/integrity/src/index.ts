@@ -31,3 +31,4 @@ export {
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 export * from './export-format.js';
 export { verifyExport, type ExportVerification, type Finding, type FindingKind } from './export-verify.js';
+export { rotationStatementText, signRotation, trustThroughRotations } from './key-rotation.js';

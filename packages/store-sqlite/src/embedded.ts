@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createIdentityLedger,
   exportAudit,
+  recordKeyRotation,
   signCheckpoint,
   startCheckpointer,
   type AuditExportBundle,
@@ -46,6 +47,12 @@ export type EmbeddedLedger = IdentityLedger & {
   readonly readModel: SqliteReadModel;
   /** The signer of this ledger's checkpoints and exports (its name is the log's origin). */
   readonly signer: () => NoteSigner;
+  /**
+   * A new checkpoint signing key (same origin), recorded as a `SigningKeyRotated` event signed by
+   * the previous key; exports carry the statement, so holders of the old public key can follow.
+   * Only for the key kept in the key file (not a configured `signingKey`).
+   */
+  readonly rotateSigningKey: () => Promise<E.Either<string, NoteSigner>>;
   /** Signs and records a checkpoint over the whole log now; resolves with its tree size. */
   readonly checkpointNow: () => Promise<E.Either<AuditExportError, bigint>>;
   /** An audit export bundle (files by name), under a checkpoint signed now over the whole log. */
@@ -115,6 +122,11 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
       ...ledger,
       readModel,
       signer,
+      rotateSigningKey: async () => {
+        if (signingKey !== undefined || ownKeys === undefined) return E.left('the signing key is configured, not kept in the key file: rotate it where it is kept');
+        const { previous, next } = ownKeys.rotateSigner();
+        return E.map(() => next)(await recordKeyRotation(logDeps(), previous, next));
+      },
       checkpointNow: async () => (checkpointer === undefined ? E.map((signed: { readonly size: bigint }) => signed.size)(await signCheckpoint(logDeps())) : checkpointer.checkpointNow()),
       exportAudit: async (query) => exportAudit({ ...logDeps(), actor: { type: 'system', component: 'audit-export' }, generator: 'idledger 0.1.0' }, query),
       eventCount,

@@ -17,6 +17,11 @@ export type SqliteKeyStore = KeyStore & {
    * the log's origin. Kept with the data keys, apart from the events it vouches for.
    */
   readonly ledgerSigner: () => NoteSigner;
+  /**
+   * A new signing key under the same origin, current from now on; returns the previous one and
+   * the new one. The previous key stays in the file, so the rotation can be signed by it.
+   */
+  readonly rotateSigner: () => { readonly previous: NoteSigner; readonly next: NoteSigner };
   readonly close: () => void;
 };
 
@@ -47,7 +52,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
     ) STRICT`);
-    database.exec('CREATE TABLE IF NOT EXISTS signing_keys (origin TEXT PRIMARY KEY, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
+    database.exec('CREATE TABLE IF NOT EXISTS signing_keys (serial INTEGER PRIMARY KEY, origin TEXT NOT NULL, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
   } catch (error) {
     database.close();
     throw error;
@@ -77,22 +82,31 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
   });
 
-  const currentSigner = database.prepare('SELECT signer_key FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  const currentSigner = database.prepare('SELECT origin, signer_key FROM signing_keys ORDER BY serial DESC LIMIT 1');
   const insertSigner = database.prepare('INSERT INTO signing_keys (origin, signer_key, created_at) VALUES (?, ?, ?)');
-  const ledgerSigner = database.transaction((): NoteSigner => {
-    let row = currentSigner.get() as { signer_key: string } | undefined;
-    if (row === undefined) {
-      const origin = `idledger/${randomBytes(6).toString('hex')}`;
-      insertSigner.run(origin, generateSignerKey(origin), Math.floor(Date.now() / 1000));
-      row = currentSigner.get() as { signer_key: string };
-    }
+  const parsed = (row: { signer_key: string }): NoteSigner => {
     const signer = parseSignerKey(row.signer_key);
     if (E.isLeft(signer)) throw new Error(`the stored signing key is unreadable: ${describeNoteError(signer.left)}`);
     return signer.right;
+  };
+  const ledgerSigner = database.transaction((): NoteSigner => {
+    let row = currentSigner.get() as { origin: string; signer_key: string } | undefined;
+    if (row === undefined) {
+      const origin = `idledger/${randomBytes(6).toString('hex')}`;
+      insertSigner.run(origin, generateSignerKey(origin), Math.floor(Date.now() / 1000));
+      row = currentSigner.get() as { origin: string; signer_key: string };
+    }
+    return parsed(row);
+  });
+  const rotateSigner = database.transaction(() => {
+    const previous = ledgerSigner();
+    insertSigner.run(previous.name, generateSignerKey(previous.name), Math.floor(Date.now() / 1000));
+    return { previous, next: parsed(currentSigner.get() as { signer_key: string }) };
   });
 
   return {
     ledgerSigner: () => ledgerSigner.immediate(),
+    rotateSigner: () => rotateSigner.immediate(),
     keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
     lookup: (kid) =>
       attempt((): KeyLookup => {

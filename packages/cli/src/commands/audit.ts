@@ -87,3 +87,12 @@ export const keysPublic: Command<object> = async (options, io) => {
     io.out(options.json ? toJson({ verifier_key: key, origin: ledger.signer().name }) : key);
   });
 };
+
+/** `idledger keys rotate`: a new signing key, its succession recorded in the log and carried by exports. */
+export const keysRotate: Command<object> = async (options, io) => {
+  await withLedger(options, 'write', async (ledger) => {
+    const rotated = await ledger.rotateSigningKey();
+    if (E.isLeft(rotated)) throw cliFailure(rotated.left);
+    io.out(options.json ? toJson({ verifier_key: rotated.right.verifierKey, origin: rotated.right.name }) : rotated.right.verifierKey);
+  });
+};

@@ -21,6 +21,16 @@ export const CheckpointSigned = defineEvent(
   }),
 );
 
-export const checkpointEvents = [CheckpointSigned] as const;
+/**
+ * The checkpoint signer changed: the previous key's signed statement naming the next one, which
+ * lets anyone who trusts the previous key come to trust the next (see @idledger/integrity).
+ */
+export const SigningKeyRotated = defineEvent(
+  'SigningKeyRotated',
+  1,
+  t.type({ origin: t.string, previous_key: t.string, next_key: t.string, statement: t.string }),
+);
+
+export const checkpointEvents = [CheckpointSigned, SigningKeyRotated] as const;
 export type CheckpointEvent = EventOf<(typeof checkpointEvents)[number]>;
 export const decodeCheckpointEvent = makeEventDecoder(checkpointEvents);

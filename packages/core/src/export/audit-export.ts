@@ -78,8 +78,10 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
   ]);
   const everyStream = query.session === undefined && query.customer === undefined;
 
+  const rotations: Array<string> = [];
   const scanned = await scanLog(deps, ({ recorded, leafIndex, integrity, clearMetadata, previous, decoded }) => {
     const stream = recorded.streamName;
+    if (E.isRight(decoded) && decoded.right.event.type === 'SigningKeyRotated') rotations.push(decoded.right.event.data.statement);
     let statusBefore: string | null = null;
     let statusAfter: string | null = null;
     if (E.isRight(decoded) && stream.startsWith(SESSION_STREAM_PREFIX)) {
@@ -133,6 +135,8 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
   const verifierKey = utf8(`${deps.signer.verifierKey}\n`);
   const keyFile = `keys/${deps.signer.name.replaceAll('/', '_')}.pub`;
   const described = (name: string, bytes: Uint8Array) => ({ name, sha256: digestHex(bytes), size: bytes.length });
+  // Every rotation, so a recipient who trusts an earlier key can follow it to the current one.
+  const rotationFiles = rotations.map((statement, index) => [`keys/rotation-${index + 1}.note`, utf8(statement)] as const);
   const manifest: Manifest = {
     v: 1,
     generator: deps.generator,
@@ -146,7 +150,13 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
     },
     checkpoint: { origin: deps.origin, size: size.toString(), root_hash: toHex(rootHash) },
     signer: { name: deps.signer.name, key_id: deps.signer.keyId.toString(16).padStart(8, '0'), verifier_key: deps.signer.verifierKey },
-    files: [described(EVENTS_JSONL, jsonl), described(EVENTS_CSV, csv), described(CHECKPOINT_NOTE, checkpointNote), described(keyFile, verifierKey)],
+    files: [
+      described(EVENTS_JSONL, jsonl),
+      described(EVENTS_CSV, csv),
+      described(CHECKPOINT_NOTE, checkpointNote),
+      described(keyFile, verifierKey),
+      ...rotationFiles.map(([name, bytes]) => described(name, bytes)),
+    ],
     records: selected.map(({ record }, index) => ({ leaf_index: record.leaf_index, event_id: record.header.event_id, sha256: digestHex(lines[index]!) })),
   };
   const manifestBytes = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
@@ -160,6 +170,7 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
       [EVENTS_CSV, csv],
       [CHECKPOINT_NOTE, checkpointNote],
       [keyFile, verifierKey],
+      ...rotationFiles,
     ]),
     records: selected.length,
     checkpoint: { origin: deps.origin, size, rootHash: toHex(rootHash) },

@@ -1,4 +1,5 @@
-import { toHex, type Digest, type NoteSigner } from '@idledger/integrity';
+import { signRotation, toHex, type Digest, type NoteSigner } from '@idledger/integrity';
+import type { CheckpointEvent } from '../domain/ledger-checkpoint.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Actor } from '../ledger/envelope.js';
 import type { EventStore } from '../ledger/event-store/port.js';
@@ -15,10 +16,32 @@ export interface CheckpointDeps {
 }
 
 /** Appends `CheckpointSigned` to the ledger's checkpoint stream, chained like every other event. */
-export const recordCheckpoint = async (
+export const recordCheckpoint = (
   deps: CheckpointDeps,
   checkpoint: { readonly origin: string; readonly size: bigint; readonly rootHash: Digest; readonly note: string; readonly signer: NoteSigner },
-): Promise<E.Either<string, void>> => {
+): Promise<E.Either<string, void>> =>
+  appendToLedgerStream(deps, {
+    type: 'CheckpointSigned',
+    data: {
+      origin: checkpoint.origin,
+      size: checkpoint.size.toString(),
+      root_hash: toHex(checkpoint.rootHash),
+      note: checkpoint.note,
+      signer: { name: checkpoint.signer.name, key_id: checkpoint.signer.keyId.toString(16).padStart(8, '0') },
+    },
+  });
+
+/** Records that `next` now signs for `previous`, with the previous key's signed statement. */
+export const recordKeyRotation = async (deps: CheckpointDeps, previous: NoteSigner, next: NoteSigner): Promise<E.Either<string, void>> => {
+  const statement = signRotation(previous, next);
+  if (E.isLeft(statement)) return E.left(`signing the rotation: ${statement.left._tag}`);
+  return appendToLedgerStream(deps, {
+    type: 'SigningKeyRotated',
+    data: { origin: previous.name, previous_key: previous.verifierKey, next_key: next.verifierKey, statement: statement.right },
+  });
+};
+
+const appendToLedgerStream = async (deps: CheckpointDeps, ledgerEvent: CheckpointEvent): Promise<E.Either<string, void>> => {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await deps.store.readStream(CHECKPOINT_STREAM)();
     if (E.isLeft(existing) && existing.left._tag !== 'StreamNotFound') return E.left(`reading ${CHECKPOINT_STREAM}: ${existing.left._tag}`);
@@ -32,16 +55,7 @@ export const recordCheckpoint = async (
     }
     const event = deps.serializer.serialize(
       CHECKPOINT_STREAM,
-      {
-        type: 'CheckpointSigned',
-        data: {
-          origin: checkpoint.origin,
-          size: checkpoint.size.toString(),
-          root_hash: toHex(checkpoint.rootHash),
-          note: checkpoint.note,
-          signer: { name: checkpoint.signer.name, key_id: checkpoint.signer.keyId.toString(16).padStart(8, '0') },
-        },
-      },
+      ledgerEvent,
       { actor: deps.actor, requestId: null, correlationId: deps.newEventId(), causationId: null },
       deps.clock(),
       deps.newEventId(),
@@ -49,7 +63,7 @@ export const recordCheckpoint = async (
     );
     const appended = await deps.store.appendToStream(CHECKPOINT_STREAM, [event], { expectedRevision: last === undefined ? 'no_stream' : last.revision })();
     if (E.isRight(appended)) return E.right(undefined);
-    if (appended.left._tag !== 'WrongExpectedVersion') return E.left(`recording the checkpoint: ${appended.left._tag}`);
+    if (appended.left._tag !== 'WrongExpectedVersion') return E.left(`recording ${ledgerEvent.type}: ${appended.left._tag}`);
   }
-  return E.left('recording the checkpoint: the checkpoint stream kept changing');
+  return E.left(`recording ${ledgerEvent.type}: the stream ${CHECKPOINT_STREAM} kept changing`);
 };
