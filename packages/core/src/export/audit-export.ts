@@ -79,8 +79,9 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
   const everyStream = query.session === undefined && query.customer === undefined;
 
   const rotations: Array<string> = [];
-  const scanned = await scanLog(deps, ({ recorded, leafIndex, integrity, clearMetadata, previous, decoded }) => {
+  const scanned = await scanLog(deps, ({ recorded, leafIndex, integrity, clearMetadata, previous, decoded: decode }) => {
     const stream = recorded.streamName;
+    const decoded = decode();
     if (E.isRight(decoded) && decoded.right.event.type === 'SigningKeyRotated') rotations.push(decoded.right.event.data.statement);
     let statusBefore: string | null = null;
     let statusAfter: string | null = null;

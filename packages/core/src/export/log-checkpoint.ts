@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { EventMetadataC, type EventMetadata, type Integrity, type LedgerEvent } from '../ledger/envelope.js';
 import type { RecordedEvent } from '../ledger/event-store/port.js';
 import { GENESIS } from '../ledger/integrity.js';
+import { CHECKPOINT_STREAM } from '../ledger/streams.js';
 import type { DeserializeError, LedgerDomainEvent } from '../ledger/serializer.js';
 import { recordCheckpoint, type CheckpointDeps } from './record-checkpoint.js';
 
@@ -30,7 +31,8 @@ export interface ScannedEvent {
   readonly clearMetadata: Omit<EventMetadata, 'integrity'>;
   /** The chain hash this event links onto: its stream's previous event's, or the genesis hash. */
   readonly previous: string;
-  readonly decoded: E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
+  /** Decoded on demand: a checkpoint alone needs no event decoded but its own. */
+  readonly decoded: () => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
 }
 
 export interface ScannedLog {
@@ -53,8 +55,12 @@ export const scanLog = async (
     leaves.push(leafHash(leafData(recorded.position, recorded.streamName, recorded.revision, integrity.hash)));
     const previous = headOfStream.get(recorded.streamName) ?? GENESIS;
     headOfStream.set(recorded.streamName, integrity.hash);
-    const decoded = deps.serializer.deserialize(recorded);
-    if (E.isRight(decoded) && decoded.right.event.type === 'CheckpointSigned') lastCheckpoint = decoded.right.event.data;
+    let decoding: E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>> | undefined;
+    const decoded = () => (decoding ??= deps.serializer.deserialize(recorded));
+    if (recorded.streamName === CHECKPOINT_STREAM && recorded.type === 'CheckpointSigned') {
+      const checkpoint = decoded();
+      if (E.isRight(checkpoint) && checkpoint.right.event.type === 'CheckpointSigned') lastCheckpoint = checkpoint.right.event.data;
+    }
     const visited = visit({ recorded, leafIndex, integrity, clearMetadata, previous, decoded });
     if (E.isLeft(visited)) return visited;
   }
