@@ -177,8 +177,10 @@ describe('idempotency keys', () => {
   });
   it('holds across two ledgers on the same store: one first request runs, the other waits or replays', async () => {
     const store = createMemoryEventStore();
-    const one = await newLedger({ store });
-    const two = await newLedger({ store });
+    // Ledgers on one store share its token key, as the embedded ledger keeps it in its file:
+    // request fingerprints are keyed with it.
+    const one = await newLedger({ store, tokenKey: 'shared-store-key' });
+    const two = await newLedger({ store, tokenKey: 'shared-store-key' });
     const results = await Promise.allSettled([
       one.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'shared-store' }),
       two.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'shared-store' }),
@@ -198,8 +200,8 @@ describe('idempotency keys', () => {
 
   it('across two ledgers, a racing first request with other parameters gets the mismatch error', async () => {
     const store = createMemoryEventStore();
-    const one = await newLedger({ store });
-    const two = await newLedger({ store });
+    const one = await newLedger({ store, tokenKey: 'shared-store-key' });
+    const two = await newLedger({ store, tokenKey: 'shared-store-key' });
     const results = await Promise.allSettled([
       one.identity.verificationSessions.create({ type: 'document' }, { idempotencyKey: 'raced' }),
       two.identity.verificationSessions.create({ type: 'id_number' }, { idempotencyKey: 'raced' }),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { IdentityError } from '../domain/errors.js';
@@ -136,6 +136,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       hostedFlowBaseUrl: config.hostedFlowBaseUrl ?? 'https://verify.idledger.localhost/start/',
       token: (session) => sessionToken(tokenKey, session.id, session.secretGeneration, session.livemode),
     },
+    fingerprintKey: createHmac('sha256', tokenKey).update('idledger request fingerprint v1').digest(),
     inFlightKeys: new Set(),
     lastWritten: 'start',
   };

@@ -79,7 +79,7 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
             metadata: params.metadata ?? {},
           },
           caller,
-          fingerprintOf('customers.create', null, params),
+          fingerprintOf(runtime, 'customers.create', null, params),
         ),
       ),
     );
@@ -104,7 +104,7 @@ export const createCustomerOperations = (runtime: LedgerRuntime) => {
       TE.bind('params', () => TE.fromEither(decodeUpdateCustomerParams(params ?? {}))),
       TE.chain(({ caller, id, params }) => {
         const { expand: _expand, ...changes } = params;
-        return dispatch({ type: 'UpdateCustomer', customerId: id, livemode: caller.livemode, changes }, caller, fingerprintOf('customers.update', id, params));
+        return dispatch({ type: 'UpdateCustomer', customerId: id, livemode: caller.livemode, changes }, caller, fingerprintOf(runtime, 'customers.update', id, params));
       }),
     );
 

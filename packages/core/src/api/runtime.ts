@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { base62 } from './ids.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -42,6 +42,8 @@ export interface LedgerRuntime {
   readonly ids: IdSource;
   readonly apiKey: string;
   readonly render: SessionRenderContext;
+  /** Keys the request fingerprints recorded for idempotency (derived from the token key). */
+  readonly fingerprintKey: Uint8Array;
   /** Idempotency keys whose first request is still running, per mode. */
   readonly inFlightKeys: Set<string>;
   /** Position of the newest event this ledger appended; background work settles up to it. */
@@ -161,9 +163,13 @@ export const execute =
       }),
     );
 
-/** A canonical fingerprint of one request: the operation, its target and its parameters. */
-export const fingerprintOf = (operation: string, target: string | null, params: unknown): string =>
-  createHash('sha256').update(canonicalJson({ operation, target, params })).digest('hex');
+/**
+ * A fingerprint of one request (the operation, its target and its parameters), keyed with the
+ * ledger's secret: it is stored with the events and hashed into their chain, and a bare hash of
+ * parameters holding an email or an ID number could be reversed by trying candidates.
+ */
+export const fingerprintOf = (runtime: Pick<LedgerRuntime, 'fingerprintKey'>, operation: string, target: string | null, params: unknown): string =>
+  createHmac('sha256', runtime.fingerprintKey).update(canonicalJson({ operation, target, params })).digest('hex');
 
 const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';

@@ -42,7 +42,7 @@ export const createTestHelperOperations = (runtime: LedgerRuntime) => {
   const drive = (caller: Caller, command: VerificationSessionCommand, operation: string, params: unknown): Result<VerificationSessionObject> =>
     withKey(
       caller,
-      fingerprintOf(operation, command.sessionId, params),
+      fingerprintOf(runtime, operation, command.sessionId, params),
       (context) =>
         pipe(
           run(verificationSessionDecider, sessionStream(command.sessionId), command, context),

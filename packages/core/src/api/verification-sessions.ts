@@ -126,7 +126,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime, guar
             input: createInput(params),
           },
           caller,
-          fingerprintOf('verification_sessions.create', null, params),
+          fingerprintOf(runtime, 'verification_sessions.create', null, params),
           params.expand,
         ),
       ),
@@ -154,7 +154,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime, guar
         dispatch(
           { type: 'UpdateVerificationSession', sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime), changes: sessionChanges(params) },
           caller,
-          fingerprintOf('verification_sessions.update', id, params),
+          fingerprintOf(runtime, 'verification_sessions.update', id, params),
           params.expand,
         ),
       ),
@@ -170,7 +170,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime, guar
         TE.bind('params', () => TE.fromEither(decode(params ?? {}))),
         TE.chainFirst(({ caller, id }) => (type === 'RedactVerificationSession' ? guardRedaction(caller, id) : TE.right(undefined))),
         TE.chain(({ caller, id, params }) =>
-          dispatch({ type, sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime) }, caller, fingerprintOf(operation, id, params), params.expand),
+          dispatch({ type, sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime) }, caller, fingerprintOf(runtime, operation, id, params), params.expand),
         ),
       );
 
