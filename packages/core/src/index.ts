@@ -14,3 +14,15 @@ export type { Verifier, VerificationRequest, VerifierFailure } from './ledger/ve
 export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
+export {
+  checkIdNumber,
+  parseMrz,
+  mrzCheckDigit,
+  mrzBirthDate,
+  mrzExpiryDate,
+  type CheckFailure,
+  type CheckOutcome,
+  type Mrz,
+  type MrzFormat,
+  type ValidIdNumber,
+} from './domain/checks/index.js';

@@ -17,3 +17,5 @@ export * from './verification-session/rules.js';
 export * from './verification-session/as-of.js';
 export * from './customer/customer.js';
 export * as params from './params/index.js';
+export * from './checks/index.js';
+export * from './shared/end-user-inputs.js';
