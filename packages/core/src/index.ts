@@ -26,3 +26,13 @@ export {
   type MrzFormat,
   type ValidIdNumber,
 } from './domain/checks/index.js';
+export type { FileStore, FileStoreError, StoredFile } from './ledger/files/file-store.js';
+export type { FileContentType } from './ledger/files/content-type.js';
+export { createMemoryFileStore } from './ledger/files/memory-file-store.js';
+export { createFileSystemFileStore, type FileSystemFileStoreOptions } from './ledger/files/file-system-file-store.js';
+export { testFile, TEST_FILE_MARKERS, type TestFileMarker } from './ledger/files/test-files.js';
+export type { DocumentInspector, FaceMatcher, IdRegistry, Providers, ProviderFailure, FileContent } from './ledger/providers/ports.js';
+export { TEST_REGISTRY_MISMATCH, TEST_REGISTRY_UNKNOWN } from './ledger/providers/test-mode-providers.js';
+export type { ChecksPolicy } from './ledger/checking-verifier.js';
+export type { VerificationFlowObject, FileObject, EndUserRequestOptions } from './api/end-user.js';
+export type { DocumentInspection, FaceMatchOutcome, RegistryAnswer, RegistryQuestion } from './domain/checks/index.js';

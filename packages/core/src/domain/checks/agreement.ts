@@ -69,6 +69,13 @@ export interface Person {
   readonly dob?: CalendarDate;
 }
 
+/** A person from any source whose facts may be missing. */
+export const personOf = (source: { readonly first_name?: string | undefined; readonly last_name?: string | undefined; readonly dob?: CalendarDate | undefined }): Person => ({
+  ...(source.first_name === undefined ? {} : { first_name: source.first_name }),
+  ...(source.last_name === undefined ? {} : { last_name: source.last_name }),
+  ...(source.dob === undefined ? {} : { dob: source.dob }),
+});
+
 /** Each fact both sides state must agree; a fact only one side states is not a disagreement. */
 export const checkPersonAgreement = (check: string, a: Person, b: Person): CheckOutcome<Person> =>
   verdict(

@@ -16,6 +16,8 @@ export const SSN_CHECK = 'ssn.structure@1';
 export const CPF_CHECK = 'cpf.checksum@1';
 export const NRIC_CHECK = 'nric.checksum@1';
 
+export const ID_NUMBER_CHECKS: Record<IdNumberType, string> = { us_ssn: SSN_CHECK, br_cpf: CPF_CHECK, sg_nric: NRIC_CHECK };
+
 const normalize = (value: string, separators: RegExp) => value.trim().toUpperCase().replace(separators, '');
 
 /** Published numbers that were never valid SSNs (a wallet sample card, an SSA pamphlet, advertising). */

@@ -9,3 +9,4 @@ export * from './list.js';
 export * from './customer.js';
 export * from './object-id.js';
 export * from './test-helpers.js';
+export * from './end-user.js';

@@ -30,6 +30,7 @@ type Job =
       readonly cause: Cause;
       /** The outcome chosen with the submission (test mode): it lives in the submission event alone. */
       readonly testOutcome: TestOutcome | undefined;
+      readonly source: 'end_user' | undefined;
     }
   | { readonly kind: 'complete_redaction'; readonly cause: Cause };
 
@@ -89,6 +90,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
           delayed: event.data.simulate_delay === true,
           cause,
           testOutcome: event.data.test_outcome,
+          source: event.data.source,
         });
         break;
       case 'VerificationSessionVerified':
@@ -130,6 +132,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         reportId: deps.newReportId(),
         now: unixSeconds(deps.clock()),
         ...(job.testOutcome === undefined ? {} : { testOutcome: job.testOutcome }),
+        ...(job.source === undefined ? {} : { source: job.source }),
       })();
       if (E.isRight(submitted)) {
         const recorded = await deps.execute({
