@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deciderSpecification } from '../../testing/decider-specification.js';
 import type { ProvidedDocument } from '../shared/end-user-inputs.js';
 import type { VerificationSessionCommand } from './commands.js';
@@ -104,5 +104,26 @@ describe('submitting', () => {
     given(f.created(), consented, documentProvided, f.submitted(1), f.checksFailed(1))
       .when({ ...submit, secretGeneration: 1 })
       .then([endUserSubmitted(2)]);
+  });
+});
+
+describe('what the inputs do to the session', () => {
+  const fold = (...events: ReadonlyArray<Parameters<typeof verificationSessionDecider.evolve>[1]>) =>
+    events.reduce(verificationSessionDecider.evolve, verificationSessionDecider.initialState);
+
+  it('keeps each latest input until redaction forgets them all', () => {
+    const state = fold(f.created({ options: everything }), documentProvided, selfieProvided, idNumberProvided, consented);
+    expect(state._tag === 'Existing' && state.session.collected).toEqual({ document, selfie, idNumber, consentedAt: f.NOW });
+    const redacted = fold(f.created({ options: everything }), documentProvided, consented, ...f.history.canceled.slice(1), f.redactionRequested());
+    expect(redacted._tag === 'Existing' && redacted.session.collected).toEqual({ document: null, selfie: null, idNumber: null, consentedAt: null });
+  });
+
+  it('withdraws consent when the user declines', () => {
+    const declined = sessionEvent('VerificationSessionUserFailureRecorded', {
+      last_error: { code: 'consent_declined', reason: 'The user declined to be verified.' },
+      failed_at: f.NOW,
+    });
+    const state = fold(f.created(), consented, declined);
+    expect(state._tag === 'Existing' && state.session.collected.consentedAt).toBeNull();
   });
 });
