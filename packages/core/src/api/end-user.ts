@@ -112,7 +112,7 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
   const authorize = (clientSecret: unknown): Result<SessionData> => {
     const match = typeof clientSecret === 'string' ? SECRET.exec(clientSecret) : null;
     if (match === null) return TE.left(clientSecretInvalid());
-    const [, id, token] = match as unknown as [string, string, string];
+    const [, id = '', token = ''] = match;
     return pipe(
       loadStream(runtime, verificationSessionDecider, sessionStream(id)),
       TE.chainEitherK(({ state }) =>

@@ -17,7 +17,7 @@ import {
   MINIMUM_AGE_CHECK,
   type CountryPolicy,
 } from './document.js';
-import { providerStep, step, stepByRule, type Step } from './finding.js';
+import { providerStep, step, type Step } from './finding.js';
 import { mrzBirthDate, mrzExpiryDate, MRZ_CHECKS, parseMrz, type Mrz } from './mrz.js';
 import type { DocumentInspection, ProviderAnswer } from './provider-results.js';
 
@@ -103,11 +103,11 @@ export const assessDocument = (
   const mrz = fields.mrz === undefined ? { steps: [], mrz: undefined } : mrzSteps(fields.mrz, document, today);
   const dob = fields.dob ?? (mrz.mrz === undefined ? undefined : mrzBirthDate(mrz.mrz.birthDate, today));
   const expiration = fields.expiration_date ?? (mrz.mrz === undefined ? undefined : mrzExpiryDate(mrz.mrz.expiryDate));
+  // A real country outside the supported list is the session-level code; an unknown code is an invalid document.
+  const country = checkIssuingCountry(document.issuing_country, policy);
   const steps: Step[] = [
     step(DOCUMENT_TYPE_CHECK, checkDocumentType(document.type, options?.allowed_types), 'document_type_not_supported'),
-    stepByRule(DOCUMENT_COUNTRY_CHECK, checkIssuingCountry(document.issuing_country, policy), (rules) =>
-      rules.includes('country_not_supported') ? 'country_not_supported' : 'document_unverified_other',
-    ),
+    step(DOCUMENT_COUNTRY_CHECK, country, E.isLeft(country) && country.left.failedRules.includes('country_not_supported') ? 'country_not_supported' : 'document_unverified_other'),
     step(LIVE_CAPTURE_CHECK, checkLiveCapture(options?.require_live_capture === true, [document.live_capture]), 'document_unverified_other'),
     ...inspectionStep(inspection, document),
     ...mrz.steps,

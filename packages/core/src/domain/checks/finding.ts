@@ -18,10 +18,6 @@ export const step = (check: string, outcome: CheckOutcome<unknown>, code: LastEr
     ? { finding: { check, valid: true, failed_rules: [] }, code: null }
     : { finding: { check: outcome.left.check, valid: false, failed_rules: [...outcome.left.failedRules] }, code };
 
-/** A step whose code depends on which rule failed. */
-export const stepByRule = (check: string, outcome: CheckOutcome<unknown>, codeOf: (rules: ReadonlyArray<string>) => LastErrorCode): Step =>
-  step(check, outcome, E.isLeft(outcome) ? codeOf(outcome.left.failedRules) : 'document_unverified_other');
-
 export const providerStep = (check: string, failedRules: ReadonlyArray<string>, code: LastErrorCode): Step =>
   failedRules.length === 0
     ? { finding: { check, valid: true, failed_rules: [] }, code: null }
