@@ -46,6 +46,14 @@ export const td3 = (number: string, expiry: string): string[] => {
   return ['P<UTOERIKSSON<<ANNA<MARIA'.padEnd(44, '<'), body + cd(body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43))];
 };
 
+/** A valid TD1 zone (identity card) for the specimen holder with another number and expiry. */
+export const td1 = (number: string, expiry: string): string[] => {
+  const doc = number.padEnd(9, '<');
+  const line1 = `I<UTO${doc}${cd(doc)}`.padEnd(30, '<');
+  const body = `740812${cd('740812')}F${expiry}${cd(expiry)}UTO${'<'.repeat(11)}`;
+  return [line1, body + cd(line1.slice(5, 30) + body.slice(0, 7) + body.slice(8, 15) + body.slice(18, 29)), 'ERIKSSON<<ANNA<MARIA'.padEnd(30, '<')];
+};
+
 /** The specimen holder on a passport that is still valid on NOW. */
 export const validPassport = { ...specimenPassport, number: 'X12345678', expiration_date: { day: 1, month: 1, year: 2035 }, mrz: td3('X12345678', '350101') };
 

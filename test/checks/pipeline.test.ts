@@ -1,6 +1,6 @@
 import { TEST_REGISTRY_MISMATCH, TEST_REGISTRY_UNKNOWN } from '@idledger/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, JENNY, runFlow, specimenPassport, TD3_SPECIMEN, validDocument, validPassport, type FlowInput } from './flow.js';
+import { closeAll, JENNY, runFlow, specimenPassport, td1, TD3_SPECIMEN, validDocument, validPassport, type FlowInput } from './flow.js';
 
 /**
  * Every last_error code the checks can produce, each driven through the real pipeline by its
@@ -157,6 +157,14 @@ describe('each last_error code from its test input, through the real pipeline', 
     const { after } = await runFlow({ create: { type: 'document', options: { document: { allowed_types: ['passport'] } } }, document: validPassport });
     expect(after.status).toBe('verified');
     expect(after.verified_outputs).toMatchObject({ first_name: 'Anna Maria', last_name: 'Eriksson', dob: { day: 12, month: 8, year: 1974 } });
+  });
+
+  it('verifies an identity card whose TD1 zone agrees, and refuses it as a passport', async () => {
+    const card = { ...validPassport, type: 'id_card', number: 'D23145890', mrz: td1('D23145890', '350101') };
+    expect((await runFlow({ document: card })).after.status).toBe('verified');
+    const { after, report } = await runFlow({ document: { ...card, type: 'passport' } });
+    expect(after.last_error?.code).toBe('document_unverified_other');
+    expect(report.document.error.reason).toBe('The document is invalid.');
   });
 
   it('refuses the specimen state in live mode: there it is no country at all', async () => {
