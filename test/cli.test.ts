@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type Io } from 'idledger';
@@ -90,4 +90,28 @@ describe('idledger', () => {
     expect(await run('demo', '--db', live, '--api-key', 'sk_live_demo')).toMatchObject({ code: 2, err: expect.stringContaining('test mode') });
     expect(existsSync(live)).toBe(false);
   });
+  it('audit export writes a bundle that audit verify checks offline with the public key, naming a tampered record', async () => {
+    const keyFile = join(directory, 'ledger.pub');
+    const key = await run('keys', 'public', '--db', db);
+    expect(key.code).toBe(0);
+    expect(key.out).toMatch(/^idledger\/[0-9a-f]{12}\+[0-9a-f]{8}\+\S+$/);
+    writeFileSync(keyFile, `${key.out}\n`);
+    const out = join(directory, 'export');
+    const exported = await run('audit', 'export', '--db', db, '--out', out);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toMatch(/Exported \d+ events/);
+    const verified = await run('audit', 'verify', out, '--public-key', keyFile);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/^OK: \d+ records, 0 problems/m);
+
+    expect((await run('audit', 'export', '--db', db, '--out', out)).code).toBe(2);
+
+    const lines = readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n');
+    const eventId = (JSON.parse(lines[2]!) as { header: { event_id: string } }).header.event_id;
+    lines[2] = lines[2]!.replace('"recorded_at":"2', '"recorded_at":"1');
+    writeFileSync(join(out, 'events.jsonl'), lines.join('\n'));
+    const tampered = await run('audit', 'verify', out, '--public-key', keyFile);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain(`FAIL modified: events.jsonl line 3 (leaf 2, event ${eventId})`);
+  }, 30_000);
 });

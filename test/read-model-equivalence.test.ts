@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIdentityLedger, createMemoryEventStore, type EventStore, type ReadModel } from '@idledger/core';
-import { createEventSerializer, createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
+import { serializerFor } from '@idledger/core/testing';
+import { createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
 import { createSqliteReadModel } from '../packages/store-sqlite/src/read-model/read-model.js';
 import {
   closeLedger,
@@ -24,7 +25,6 @@ import { steeredStore } from '../packages/store-sqlite/src/read-model/testing/st
  * that runs while the ledger keeps writing.
  */
 
-const serializer = createEventSerializer();
 let files: Array<TempLedgerFile> = [];
 
 afterEach(() => {
@@ -89,9 +89,9 @@ describe.each([101, 202, 303])('SQLite and memory read models on the same log (s
     await expectEquivalent(store, reopened);
 
     // Rebuilding everything, or one projection, changes no answer.
-    await reopened.rebuild(store, serializer, { batchSize: 50 });
+    await reopened.rebuild(store, serializerFor(store), { batchSize: 50 });
     await expectEquivalent(store, reopened);
-    await reopened.rebuild(store, serializer, { projections: ['reports'] });
+    await reopened.rebuild(store, serializerFor(store), { projections: ['reports'] });
     await expectEquivalent(store, reopened);
   });
 });
@@ -106,7 +106,7 @@ describe('a rebuild while the ledger keeps writing', () => {
       await driveRandomActivity(ledger, seededRandom(7), clock.advance, 120);
       const steered = steeredStore(store);
       steered.pauseAfter = 40;
-      const rebuilt = readModel.rebuild(steered, serializer, { batchSize: 16 });
+      const rebuilt = readModel.rebuild(steered, serializerFor(store), { batchSize: 16 });
       await steered.paused();
 
       // Writes made now are applied to the live tables and visible at once.

@@ -1,4 +1,4 @@
-import { createIdentityLedger, type IdentityLedger } from '@idledger/core';
+import { createIdentityLedger, createMemoryKeyStore, type IdentityLedger } from '@idledger/core';
 import { createMemoryReadModel } from '@idledger/core/ledger';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('a failing subscription', () => {
       },
     };
     const errors: Array<unknown> = [];
-    const ledger = await createIdentityLedger({ store, onBackgroundError: (error) => errors.push(error) });
+    const ledger = await createIdentityLedger({ store, keyStore: createMemoryKeyStore(), onBackgroundError: (error) => errors.push(error) });
     ledgers.push(ledger);
     const session = await ledger.identity.verificationSessions.create({ type: 'document' });
     expect((await ledger.identity.verificationSessions.retrieve(session.id)).id).toBe(session.id);

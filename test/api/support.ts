@@ -1,4 +1,5 @@
 import { afterEach, expect } from 'vitest';
+import { keysOf } from '@idledger/core/testing';
 import { createIdentityLedger, type EventStore, type IdentityLedger, type IdentityLedgerConfig, type RecordedEvent } from '@idledger/core';
 
 /** Shared by the test/api suites: ledgers closed after each test, a controllable clock, the global log. */
@@ -21,7 +22,7 @@ export const registerCleanup = () =>
 
 /** A ledger closed after the current test (register `registerCleanup()` in the file). */
 export const newLedger = async (config: IdentityLedgerConfig = {}): Promise<IdentityLedger> => {
-  const ledger = await createIdentityLedger(config);
+  const ledger = await createIdentityLedger(config.store === undefined || config.keyStore !== undefined ? config : { ...config, keyStore: keysOf(config.store) });
   open.push(ledger);
   return ledger;
 };

@@ -10,6 +10,7 @@ import {
   type Providers,
 } from '@idledger/core';
 import { createTestModeProviders } from '@idledger/core/ledger';
+import { keysOf } from '@idledger/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -136,7 +137,7 @@ describe('crash and resume', () => {
           await new Promise((resolve) => setTimeout(resolve, 1));
           return E.right<ProviderFailure, FaceMatchOutcome>(failing ? 'mismatch' : 'match');
         });
-        const config: IdentityLedgerConfig = { store, fileStore, clock: () => new Date(NOW), tokenKey: 'k', verifierRetryInitialDelayMs: 1, providers: { test: providers } };
+        const config: IdentityLedgerConfig = { store, keyStore: keysOf(store), fileStore, clock: () => new Date(NOW), tokenKey: 'k', verifierRetryInitialDelayMs: 1, providers: { test: providers } };
 
         const first = await createIdentityLedger(config);
         const session = await first.identity.verificationSessions.create(withSelfie);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIdentityLedger } from '@idledger/core';
 import { createMemoryEventStore, createMemoryReadModel, type AuditEntry, type RecordedEvent } from '@idledger/core/ledger';
-import { openEmbeddedLedger } from '@idledger/store-sqlite';
+import { defaultKeyFile, openEmbeddedLedger, openSqliteKeyStore } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -79,7 +79,9 @@ describe('durability under SIGKILL', () => {
         const appended = await replayStore.appendToStream(stream, streamEvents.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })), { expectedRevision: 'no_stream' })();
         expect(E.isRight(appended)).toBe(true);
       }
-      const replay = await createIdentityLedger({ store: replayStore, readModel: createMemoryReadModel(), apiKey: 'sk_test_durability', processing: false });
+      // The copy's personal data opens with the file's own data keys.
+      const keyStore = openSqliteKeyStore(defaultKeyFile(file));
+      const replay = await createIdentityLedger({ store: replayStore, keyStore, readModel: createMemoryReadModel(), apiKey: 'sk_test_durability', processing: false });
       const all = async (ledger: typeof replay) => ledger.identity.verificationSessions.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
       const durable = await all(reopened);
       const replayed = await all(replay);
@@ -91,6 +93,7 @@ describe('durability under SIGKILL', () => {
       const comparable = (entries: ReadonlyArray<AuditEntry>) => entries.map(({ position: _p, recorded_at: _r, ...entry }) => entry);
       for (const id of acked.created) expect(comparable(await reopened.audit(id))).toEqual(comparable(await replay.audit(id)));
       await replay.close();
+      keyStore.close();
     } finally {
       await reopened.close();
     }

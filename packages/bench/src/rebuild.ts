@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { createEventSerializer, type EventStore, type ExpectedRevision } from '@idledger/core/ledger';
+import {
+  CHAIN_START,
+  chainHashOf,
+  createEventSerializer,
+  createMemoryKeyStore,
+  sealingPersonalData,
+  type ChainPosition,
+  type EventStore,
+  type ExpectedRevision,
+} from '@idledger/core/ledger';
 import { createSqliteEventStore, createSqliteReadModel, openLedgerDatabase } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
 import { customerCommands, sessionCommands, type PlannedCommand } from './synthetic.js';
@@ -42,16 +51,23 @@ export interface RebuildDiagnostics {
   readonly statements: ReadonlyArray<StatementCost>;
 }
 
-const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedCommand>, revisions: Map<string, bigint>): Promise<number> => {
-  const serializer = createEventSerializer();
+/** The ledger's own serializer: personal data sealed under per-session keys, every event chained. */
+const serializer = createEventSerializer(sealingPersonalData(createMemoryKeyStore()));
+
+const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedCommand>, revisions: Map<string, ChainPosition>): Promise<number> => {
   let written = 0;
   for (const command of commands) {
-    const toAppend = command.events.map((event) => serializer.serialize(command.stream, event, command.context, command.occurredAt, randomUUID()));
     const current = revisions.get(command.stream);
-    const expectedRevision: ExpectedRevision = current === undefined ? 'no_stream' : current;
+    let at = current ?? CHAIN_START;
+    const toAppend = command.events.map((event) => {
+      const serialized = serializer.serialize(command.stream, event, command.context, command.occurredAt, randomUUID(), at);
+      at = { revision: at.revision + 1n, previous: chainHashOf(serialized) };
+      return serialized;
+    });
+    const expectedRevision: ExpectedRevision = current === undefined ? 'no_stream' : current.revision - 1n;
     const appended = await store.appendToStream(command.stream, toAppend, { expectedRevision })();
     if (E.isLeft(appended)) throw new Error(`generating the log: ${JSON.stringify(appended.left, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
-    revisions.set(command.stream, appended.right.nextExpectedRevision);
+    revisions.set(command.stream, at);
     written += toAppend.length;
   }
   return written;
@@ -62,7 +78,7 @@ const generate = async (file: string, events: number): Promise<{ sessions: numbe
   const database = openLedgerDatabase(file, { synchronous: 'NORMAL' });
   const store = createSqliteEventStore(database);
   try {
-    const revisions = new Map<string, bigint>();
+    const revisions = new Map<string, ChainPosition>();
     let written = await appendAll(store, customerCommands(), revisions);
     let sessions = 0;
     while (written < events) {
@@ -92,7 +108,6 @@ export const runRebuildBenchmark = async (targetEvents: number, diagnostics = fa
     const store = createSqliteEventStore(database);
     try {
       const readModel = createSqliteReadModel(database);
-      const serializer = createEventSerializer();
       const memory = memorySampler();
       const started = performance.now();
       // Retained heap (after a forced GC) at each quarter of the log: flat if nothing grows with the events.

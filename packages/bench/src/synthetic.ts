@@ -258,6 +258,8 @@ export const toLedgerEvents = (
           position,
           occurredAt: command.occurredAt,
           recordedAt: command.occurredAt,
+          // Fed straight to the read model, never stored: no chain to link into.
+          integrity: null,
           schemaVersion: 1,
           actor: command.context.actor,
           requestId: command.context.requestId,

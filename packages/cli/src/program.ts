@@ -1,5 +1,6 @@
 import { Command as Commander, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_API_KEY, DEFAULT_DB, isCliFailure, type Command, type GlobalOptions } from './context.js';
+import { auditExport, auditVerify, keysPublic } from './commands/audit.js';
 import { demo } from './commands/demo.js';
 import { history } from './commands/history.js';
 import { PROJECTIONS, rebuild } from './commands/rebuild.js';
@@ -97,6 +98,26 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .command('rebuild [projection]')
     .description(`replay the log into fresh read-model tables and swap them in (${PROJECTIONS.join(', ')}; all by default)`)
     .action((projection: string | undefined, options, invoked: Commander) => run(rebuild(projection))(options, invoked));
+
+  const audit = program.command('audit').description('exports for regulators and investigators, and their offline verification');
+  audit
+    .command('export')
+    .description('write a signed, verifiable bundle of events (all, one session, one customer, or a time range)')
+    .requiredOption('--out <dir>', 'a new or empty directory')
+    .addOption(new Option('--session <vs_id>', 'one session').conflicts('customer'))
+    .option('--customer <cus_id>', 'a customer and its sessions')
+    .option('--from <time>', 'recorded at or after (ISO time or Unix seconds)', moment)
+    .option('--to <time>', 'recorded before (ISO time or Unix seconds)', moment)
+    .option('--include-personal-data', 'include the personal data still held, so its commitments can be checked', false)
+    .action(run(auditExport));
+  audit
+    .command('verify <dir>')
+    .description('verify an export offline: signatures, files, every record, chain and inclusion proof; exit 1 on any failure')
+    .requiredOption('--public-key <file>', "a file with the ledger's verifier key (from 'idledger keys public')")
+    .action((dir: string, options, invoked: Commander) => run(auditVerify(dir))(options, invoked));
+
+  const keys = program.command('keys').description("the ledger's signing key");
+  keys.command('public').description('print the verifier key of the checkpoint and export signer').action(run(keysPublic));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -36,3 +36,5 @@ export { TEST_REGISTRY_MISMATCH, TEST_REGISTRY_UNKNOWN } from './ledger/provider
 export type { ChecksPolicy } from './ledger/checking-verifier.js';
 export type { VerificationFlowObject, FileObject, EndUserRequestOptions } from './api/end-user.js';
 export type { DocumentInspection, FaceMatchOutcome, RegistryAnswer, RegistryQuestion } from './domain/checks/index.js';
+export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type KeyStoreError } from './ledger/personal-data/key-store.js';
+export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditExportError, type AuditExportQuery } from './export/audit-export.js';

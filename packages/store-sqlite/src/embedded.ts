@@ -1,18 +1,44 @@
-import { randomBytes } from 'node:crypto';
-import { createIdentityLedger, type IdentityLedger, type IdentityLedgerConfig } from '@idledger/core';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  createIdentityLedger,
+  exportAudit,
+  type AuditExportBundle,
+  type AuditExportError,
+  type AuditExportQuery,
+  type IdentityLedger,
+  type IdentityLedgerConfig,
+} from '@idledger/core';
+import { describeNoteError, parseSignerKey, type NoteSigner } from '@idledger/integrity';
+import * as E from 'fp-ts/lib/Either.js';
 import type Database from 'better-sqlite3';
 import { openLedgerDatabase, type LedgerDatabaseOptions } from './database.js';
 import { createSqliteEventStore } from './event-store.js';
+import { openSqliteKeyStore } from './key-store.js';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/read-model.js';
 
 export interface EmbeddedLedgerConfig extends Omit<IdentityLedgerConfig, 'store' | 'readModel'> {
   /** The ledger's file; created with its schema when missing. */
   readonly file: string;
   readonly database?: LedgerDatabaseOptions;
+  /**
+   * The data keys that seal personal data, in a file of their own. Default: the ledger's file
+   * name with `.keys` appended; ignored when `keyStore` is given. Losing it makes every
+   * session's personal data unreadable.
+   */
+  readonly keyFile?: string;
+  /**
+   * The key that signs checkpoints and audit exports (`PRIVATE+KEY+<origin>+…`, as
+   * `generateSignerKey` writes it). Default: one generated into the key file on first use.
+   */
+  readonly signingKey?: string;
 }
 
 export type EmbeddedLedger = IdentityLedger & {
   readonly readModel: SqliteReadModel;
+  /** The signer of this ledger's checkpoints and exports (its name is the log's origin). */
+  readonly signer: () => NoteSigner;
+  /** An audit export bundle (files by name), under a checkpoint signed now over the whole log. */
+  readonly exportAudit: (query?: AuditExportQuery) => Promise<E.Either<AuditExportError, AuditExportBundle>>;
   /** How many events the file holds. */
   readonly eventCount: () => number;
 };
@@ -28,31 +54,63 @@ const storedTokenKey = (database: Database.Database): string => {
   return (database.prepare("SELECT value FROM embedded_settings WHERE name = 'token_key'").get() as { value: string }).value;
 };
 
+export const defaultKeyFile = (file: string): string => (file === ':memory:' ? ':memory:' : `${file}.keys`);
+
 /**
  * The embedded default: the Identity API on one SQLite file holding the events and the durable
  * read models, caught up from their checkpoint at start.
  */
 export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<EmbeddedLedger> => {
-  const { file, database: databaseOptions, ...ledgerConfig } = config;
+  const { file, database: databaseOptions, keyFile, signingKey, ...ledgerConfig } = config;
   const database = openLedgerDatabase(file, databaseOptions);
   const store = createSqliteEventStore(database);
+  const ownKeys = ledgerConfig.keyStore === undefined ? openSqliteKeyStore(keyFile ?? defaultKeyFile(file)) : undefined;
+  const keyStore = ledgerConfig.keyStore ?? ownKeys!;
   try {
     const readModel = createSqliteReadModel(database);
-    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel });
+    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel, keyStore });
     const countEvents = database.prepare('SELECT count(*) AS count FROM events');
+    const signer = (): NoteSigner => {
+      if (signingKey !== undefined) {
+        const parsed = parseSignerKey(signingKey);
+        if (E.isLeft(parsed)) throw Object.assign(new TypeError(`Invalid idledger configuration: signingKey: ${describeNoteError(parsed.left)}`), { code: 'invalid_config' });
+        return parsed.right;
+      }
+      if (ownKeys === undefined) throw Object.assign(new TypeError('Invalid idledger configuration: a custom keyStore needs a signingKey to sign exports'), { code: 'invalid_config' });
+      return ownKeys.ledgerSigner();
+    };
     return {
       ...ledger,
       readModel,
+      signer,
+      exportAudit: async (query) => {
+        const chosen = signer();
+        return exportAudit(
+          {
+            store,
+            serializer: ledger.serializer,
+            signer: chosen,
+            origin: chosen.name,
+            generator: 'idledger 0.1.0',
+            clock: ledgerConfig.clock ?? (() => new Date()),
+            newEventId: () => randomUUID(),
+            actor: { type: 'system', component: 'audit-export' },
+          },
+          query,
+        );
+      },
       eventCount: () => Number((countEvents.get() as { count: number | bigint }).count),
       close: async () => {
         await ledger.close();
         await store.close();
         database.close();
+        ownKeys?.close();
       },
     };
   } catch (error) {
     await store.close();
     database.close();
+    ownKeys?.close();
     throw error;
   }
 };

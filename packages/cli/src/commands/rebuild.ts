@@ -1,4 +1,3 @@
-import { createEventSerializer } from '@idledger/core/ledger';
 import type { ProjectionName } from '@idledger/store-sqlite';
 import cliProgress from 'cli-progress';
 import { cliFailure, withLedger, type Command } from '../context.js';
@@ -26,7 +25,7 @@ export const rebuild =
         : undefined;
       bar?.start(total, 0);
       const started = performance.now();
-      const result = await ledger.readModel.rebuild(ledger.store, createEventSerializer(), {
+      const result = await ledger.readModel.rebuild(ledger.store, ledger.serializer, {
         ...(projection === undefined ? {} : { projections: [projection as ProjectionName] }),
         onProgress: ({ applied }) => bar?.update(Math.min(applied, total)),
       });

@@ -4,6 +4,7 @@ import { verificationSessionDecider } from '../domain/verification-session/decid
 import { loadStream } from '../ledger/command-handler.js';
 import { createSessionProcessor } from '../ledger/processors/session-processor.js';
 import { sessionStream } from '../ledger/streams.js';
+import type { KeyStore } from '../ledger/personal-data/key-store.js';
 import type { Verifier } from '../ledger/verifier.js';
 import { execute, type LedgerRuntime } from './runtime.js';
 
@@ -19,6 +20,7 @@ export const createProcessManagerRuntime = (
     readonly redactionDelayMs: number;
     readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
     readonly onError: (error: unknown, sessionId: string) => void;
+    readonly keyStore: KeyStore;
   },
 ) => {
   const run = execute(runtime);
@@ -33,6 +35,7 @@ export const createProcessManagerRuntime = (
     retry: options.retry,
     onError: options.onError,
     onSubscriptionError: (error) => options.onError(error, ''),
+    erasePersonalData: (sessionId) => options.keyStore.destroy(sessionStream(sessionId), runtime.clock()),
     execute: (command, cause) => {
       const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';
       return run(verificationSessionDecider, sessionStream(command.sessionId), command, {

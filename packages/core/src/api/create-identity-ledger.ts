@@ -12,7 +12,9 @@ import { createProcessManagerRuntime } from './background.js';
 import { createMemoryReadModel } from '../ledger/projections/memory-read-model.js';
 import type { ReadModel } from '../ledger/projections/read-model.js';
 import { createProjectionRunner } from '../ledger/projections/runner.js';
-import { createEventSerializer, type DataCodec } from '../ledger/serializer.js';
+import { createMemoryKeyStore, type KeyStore } from '../ledger/personal-data/key-store.js';
+import { sealingPersonalData } from '../ledger/personal-data/sealed-data.js';
+import { createEventSerializer } from '../ledger/serializer.js';
 import { createTestModeVerifier } from '../ledger/test-mode-verifier.js';
 import { createCheckingVerifier } from '../ledger/checking-verifier.js';
 import { createFileSystemFileStore } from '../ledger/files/file-system-file-store.js';
@@ -67,8 +69,12 @@ export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
   readonly providers?: { readonly test?: Providers; readonly live?: Providers };
   readonly clock?: () => Date;
   readonly ids?: Partial<IdSource>;
-  /** Where stored event data may differ from domain data (field encryption plugs in here). */
-  readonly dataCodec?: DataCodec;
+  /**
+   * Holds the per-session data keys that seal personal data in stored events; redaction destroys
+   * the session's key. Required with a given `store`, since its events outlive this process;
+   * default with the in-memory store: in-memory keys.
+   */
+  readonly keyStore?: KeyStore;
   /** Called for a stored event the projections cannot decode; it is skipped. */
   readonly onUndecodableEvent?: (error: DeserializeError, position: GlobalPosition) => void;
   /**
@@ -84,7 +90,7 @@ const cursorsOf = (params: Record<string, unknown> | undefined): { starting_afte
   ...(typeof params?.ending_before === 'string' ? { ending_before: params.ending_before } : {}),
 });
 
-const COLLABORATORS = ['store', 'readModel', 'verifier', 'fileStore', 'providers', 'clock', 'ids', 'dataCodec', 'onUndecodableEvent', 'onBackgroundError'];
+const COLLABORATORS = ['store', 'readModel', 'verifier', 'fileStore', 'providers', 'clock', 'ids', 'keyStore', 'onUndecodableEvent', 'onBackgroundError'];
 const KNOWN_KEYS = new Set([...Object.keys(SettingsC.props), ...COLLABORATORS]);
 
 const checkSettings = (config: IdentityLedgerConfig) =>
@@ -120,8 +126,12 @@ const checkSettings = (config: IdentityLedgerConfig) =>
 export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) => {
   const settings = checkSettings(config);
   if (E.isLeft(settings)) throw Object.assign(new TypeError(`Invalid idledger configuration: ${settings.left}`), { code: 'invalid_config' });
+  if (config.store !== undefined && config.keyStore === undefined) {
+    throw Object.assign(new TypeError('Invalid idledger configuration: a store needs the keyStore that seals its personal data'), { code: 'invalid_config' });
+  }
   const store = config.store ?? createMemoryEventStore();
-  const serializer = createEventSerializer(config.dataCodec);
+  const keyStore = config.keyStore ?? createMemoryKeyStore();
+  const serializer = createEventSerializer(sealingPersonalData(keyStore));
   const readModel = config.readModel ?? createMemoryReadModel();
   const runner = createProjectionRunner({
     store,
@@ -179,6 +189,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     redactionDelayMs: config.redactionDelayMs ?? 0,
     retry: { initialDelayMs: config.verifierRetryInitialDelayMs ?? 500, maxDelayMs: config.verifierRetryMaxDelayMs ?? 60_000 },
     onError: config.onBackgroundError ?? (() => undefined),
+    keyStore,
   });
 
   const processing = config.processing ?? true;
@@ -218,6 +229,8 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       if (runtime.lastWritten !== 'start') await runner.waitFor(runtime.lastWritten);
     },
     store,
+    /** How this ledger reads and writes stored events; it holds the keys that open personal data. */
+    serializer,
     /** The file store in use: every uploaded document image and selfie is behind it. */
     fileStore,
     close: async () => {

@@ -15,7 +15,9 @@ export { evolve as evolveVerificationSession } from './verification-session/evol
 export * from './verification-session/decider.js';
 export * from './verification-session/rules.js';
 export * from './verification-session/as-of.js';
+export * from './verification-session/personal-data.js';
 export * from './customer/customer.js';
+export * from './ledger-checkpoint.js';
 export * as params from './params/index.js';
 export * from './checks/index.js';
 export * from './shared/end-user-inputs.js';

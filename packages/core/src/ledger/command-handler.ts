@@ -5,7 +5,8 @@ import { apiError, identityError, type IdentityError } from '../domain/errors.js
 import type { Decider } from '../domain/shared/decider.js';
 import type { CommandContext, LedgerEvent } from './envelope.js';
 import type { EventStore, ExpectedRevision, GlobalPosition, StoreError, StreamRevision } from './event-store/port.js';
-import type { EventSerializer, LedgerDomainEvent } from './serializer.js';
+import { CHAIN_START, nextInChain } from './integrity.js';
+import { chainHashOf, type EventSerializer, type LedgerDomainEvent } from './serializer.js';
 
 /**
  * load → decide → append with the expected revision. A concurrent writer makes the append fail
@@ -94,13 +95,19 @@ export const handleCommand =
     const attempt = (remaining: number): TE.TaskEither<IdentityError, CommandResult<State, Event>> =>
       pipe(
         loadStream(deps, decider, stream),
-        TE.chain(({ state, revision }) =>
+        TE.chain(({ state, revision, history }) =>
           pipe(
             TE.fromEither(decider.decide(command, state)),
             TE.chain((events) => {
               if (events.length === 0) return TE.right<IdentityError, CommandResult<State, Event>>({ state, events, revision, position: null });
               const occurredAt = deps.clock();
-              const toAppend = events.map((event) => deps.serializer.serialize(stream, event, context, occurredAt, deps.newEventId()));
+              const last = history[history.length - 1];
+              let at = last === undefined ? CHAIN_START : nextInChain(last.envelope);
+              const toAppend = events.map((event) => {
+                const serialized = deps.serializer.serialize(stream, event, context, occurredAt, deps.newEventId(), at);
+                at = { revision: at.revision + 1n, previous: chainHashOf(serialized) };
+                return serialized;
+              });
               const expectedRevision: ExpectedRevision = revision;
               return pipe(
                 deps.store.appendToStream(stream, toAppend, { expectedRevision }),

@@ -3,8 +3,8 @@ import type { GlobalPosition, StreamRevision } from './event-store/port.js';
 
 /**
  * What the ledger records around every domain event, in the stored event's metadata. Domain code
- * never sees it. `integrity` is left open for the hash chain that signs the envelope; personal
- * data is transformed by the serializer's data codec, so neither touches domain code.
+ * never sees it. `integrity` holds the event's link in its stream's hash chain; personal data is
+ * sealed by the serializer, so neither touches domain code.
  */
 
 export const ActorC = t.union([
@@ -21,6 +21,15 @@ interface IsoTimeBrand {
 /** An ISO 8601 time that parses to a real date. */
 const IsoTimeC = t.brand(t.string, (value): value is t.Branded<string, IsoTimeBrand> => !Number.isNaN(Date.parse(value)), 'IsoTime');
 
+const HexDigestC = t.refinement(t.string, (value) => /^[0-9a-f]{64}$/.test(value), 'HexDigest');
+
+/**
+ * The event's link in its stream's hash chain (see ledger/integrity.ts): the salted commitment
+ * to its personal payload, which outlives the payload, and the chain hash itself.
+ */
+export const IntegrityC = t.type({ v: t.literal(1), commitment: HexDigestC, hash: HexDigestC });
+export type Integrity = t.TypeOf<typeof IntegrityC>;
+
 export const EventMetadataC = t.intersection([
   t.type({
     schema_version: t.number,
@@ -34,7 +43,7 @@ export const EventMetadataC = t.intersection([
     idempotency_key: t.string,
     /** Fingerprint of the request that used `idempotency_key`, to refuse its reuse with other params. */
     request_fingerprint: t.string,
-    integrity: t.unknown,
+    integrity: IntegrityC,
   }),
 ]);
 export type EventMetadata = t.TypeOf<typeof EventMetadataC>;
@@ -62,6 +71,8 @@ export interface Envelope {
   readonly causationId: string | null;
   readonly idempotencyKey: string | null;
   readonly requestFingerprint: string | null;
+  /** Null only for events written before the chain existed. */
+  readonly integrity: Integrity | null;
 }
 
 export interface LedgerEvent<Event> {

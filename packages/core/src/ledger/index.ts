@@ -27,3 +27,6 @@ export * from './files/test-files.js';
 export * from './providers/ports.js';
 export * from './providers/test-mode-providers.js';
 export * from './checking-verifier.js';
+export * from './personal-data/key-store.js';
+export * from './personal-data/sealed-data.js';
+export * from './integrity.js';

@@ -1,47 +1,67 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { customerEvents, decodeCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
+import { customerEvents, decodeCustomerEvent, redactCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
+import { sameData } from '../domain/shared/equal.js';
 import { describeErrors, type EventDecodeError } from '../domain/shared/event-codec.js';
 import {
   decodeVerificationSessionEvent,
   verificationSessionEvents,
   type VerificationSessionEvent,
 } from '../domain/verification-session/events.js';
+import { redactSessionEvent } from '../domain/verification-session/personal-data.js';
 import type { CommandContext, EventMetadata, LedgerEvent } from './envelope.js';
 import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
-import { SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { plainPersonalData, type OpenedData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
+import { CHECKPOINT_STREAM, SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { checkpointEvents, decodeCheckpointEvent, type CheckpointEvent } from '../domain/ledger-checkpoint.js';
+import { chainLink, eventHeader, newPayloadSalt, type ChainPosition } from './integrity.js';
+import { toBase64 } from '@idledger/integrity';
 
 /**
- * The one boundary between domain events and stored events. The data codec is where stored
- * data may differ from domain data (encryption of personal fields plugs in here).
+ * The one boundary between domain events and stored events. Personal data is where stored data
+ * differs from domain data: an event carrying any is stored redacted, with its original sealed
+ * under the subject's data key (see personal-data/).
  */
 
-export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent;
+export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent | CheckpointEvent;
 
-export interface DataCodec {
-  readonly encode: (stream: string, type: string, data: JsonValue) => JsonValue;
-  readonly decode: (stream: string, type: string, data: JsonValue) => unknown;
-}
-
-export const plainDataCodec: DataCodec = { encode: (_stream, _type, data) => data, decode: (_stream, _type, data) => data };
+const redactEvent = (stream: string, event: LedgerDomainEvent): LedgerDomainEvent => {
+  if (stream.startsWith(SESSION_STREAM_PREFIX)) return redactSessionEvent(event as VerificationSessionEvent);
+  if (stream.startsWith(CUSTOMER_STREAM_PREFIX)) return redactCustomerEvent(event as CustomerEvent);
+  return event;
+};
 
 const schemaVersions = new Map<string, number>(
-  [...verificationSessionEvents, ...customerEvents].map((definition) => [definition.type, definition.schemaVersion]),
+  [...verificationSessionEvents, ...customerEvents, ...checkpointEvents].map((definition) => [definition.type, definition.schemaVersion]),
 );
 
-export type DeserializeError = EventDecodeError | { readonly _tag: 'InvalidEventMetadata'; readonly type: string; readonly problems: ReadonlyArray<string> };
+export type DeserializeError =
+  | EventDecodeError
+  | { readonly _tag: 'InvalidEventMetadata'; readonly type: string; readonly problems: ReadonlyArray<string> }
+  | { readonly _tag: 'PersonalDataUnreadable'; readonly type: string; readonly error: PersonalDataError };
 
 export interface EventSerializer {
-  readonly serialize: (stream: string, event: LedgerDomainEvent, context: CommandContext, occurredAt: Date, eventId: string) => EventToAppend;
+  /** `at`: the event's place in its stream's hash chain (`CHAIN_START`, then `nextInChain` of the one before). */
+  readonly serialize: (
+    stream: string,
+    event: LedgerDomainEvent,
+    context: CommandContext,
+    occurredAt: Date,
+    eventId: string,
+    at: ChainPosition,
+  ) => EventToAppend;
   readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
+  /** The stored data opened: its clear form and whether its sealed personal payload is there, erased, or never existed. */
+  readonly open: (recorded: RecordedEvent) => E.Either<PersonalDataError, OpenedData>;
 }
 
-export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): EventSerializer => ({
-  serialize: (stream, event, context, occurredAt, eventId) => {
+export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => ({
+  open: (recorded) => personalData.open(recorded.id, recorded.data),
+  serialize: (stream, event, context, occurredAt, eventId, at) => {
     const schemaVersion = schemaVersions.get(event.type);
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
-    const metadata: EventMetadata = {
+    const metadata: Omit<EventMetadata, 'integrity'> = {
       schema_version: schemaVersion,
       occurred_at: occurredAt.toISOString() as EventMetadata['occurred_at'],
       actor: context.actor,
@@ -52,11 +72,16 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
         ? { idempotency_key: context.idempotency.key, request_fingerprint: context.idempotency.fingerprint }
         : {}),
     };
+    const data = toJson(event.data);
+    const redacted = toJson(redactEvent(stream, event).data);
+    const payload = sameData(data, redacted) ? null : { salt: newPayloadSalt(), data };
+    const header = eventHeader({ eventId, type: event.type, stream, revision: at.revision, metadata, publicData: redacted });
+    const integrity = chainLink(header, at, payload, stream);
     return {
       id: eventId,
       type: event.type,
-      data: dataCodec.encode(stream, event.type, toJson(event.data)),
-      metadata: metadata as unknown as JsonValue,
+      data: payload === null ? data : personalData.seal(stream, eventId, { salt: toBase64(payload.salt), data }, redacted),
+      metadata: { ...metadata, integrity } as unknown as JsonValue,
     };
   },
   deserialize: (recorded): E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>> =>
@@ -65,7 +90,9 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
       E.mapLeft((errors): DeserializeError => ({ _tag: 'InvalidEventMetadata', type: recorded.type, problems: describeErrors(errors) })),
       E.chainW((metadata) =>
         pipe(
-          decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, dataCodec.decode(recorded.streamName, recorded.type, recorded.data)),
+          personalData.open(recorded.id, recorded.data),
+          E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
+          E.chainW((opened) => decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
           E.map((event) => ({
             event,
             envelope: {
@@ -82,6 +109,7 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
               causationId: metadata.causation_id,
               idempotencyKey: metadata.idempotency_key ?? null,
               requestFingerprint: metadata.request_fingerprint ?? null,
+              integrity: metadata.integrity ?? null,
             },
           })),
         ),
@@ -92,8 +120,16 @@ export const createEventSerializer = (dataCodec: DataCodec = plainDataCodec): Ev
 const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, data: unknown): E.Either<EventDecodeError, LedgerDomainEvent> => {
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return decodeVerificationSessionEvent(type, schemaVersion, data);
   if (stream.startsWith(CUSTOMER_STREAM_PREFIX)) return decodeCustomerEvent(type, schemaVersion, data);
+  if (stream === CHECKPOINT_STREAM) return decodeCheckpointEvent(type, schemaVersion, data);
   return E.left({ _tag: 'UnknownEventType', type });
 };
 
 /** Domain data is plain JSON by construction; this drops `undefined` members the way storage would. */
 const toJson = (data: unknown): JsonValue => JSON.parse(JSON.stringify(data)) as JsonValue;
+
+/** The chain hash the serializer put into an event it produced. */
+export const chainHashOf = (serialized: EventToAppend): string => {
+  const integrity = (serialized.metadata as { readonly integrity?: { readonly hash?: unknown } }).integrity;
+  if (typeof integrity?.hash !== 'string') throw new TypeError(`event ${serialized.id} carries no chain hash`);
+  return integrity.hash;
+};

@@ -1,6 +1,8 @@
 /** Stream naming: one stream per aggregate, `<aggregate>-<id>`. */
 export const SESSION_STREAM_PREFIX = 'verification_session-';
 export const CUSTOMER_STREAM_PREFIX = 'customer-';
+/** The signed checkpoints of the ledger's Merkle log: one stream for the whole ledger. */
+export const CHECKPOINT_STREAM = 'ledger_checkpoints';
 
 export const sessionStream = (sessionId: string): string => `${SESSION_STREAM_PREFIX}${sessionId}`;
 export const customerStream = (customerId: string): string => `${CUSTOMER_STREAM_PREFIX}${customerId}`;

@@ -94,7 +94,11 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
 
   return {
     apply: async (events) => {
-      if (events.length > 0) derivedWrite(database, () => applyBatch.immediate(events));
+      if (events.length === 0) return;
+      derivedWrite(database, () => applyBatch.immediate(events));
+      // The rows just rewritten without personal data still have their old images in the WAL
+      // until it is checkpointed and truncated; secure_delete has zeroed them in the main file.
+      if (events.some(({ event }) => event.type === 'VerificationSessionRedacted')) database.pragma('wal_checkpoint(TRUNCATE)');
     },
     checkpoint: async () => checkpoints.read(),
     session: async (id, livemode) => one(getSession, decodeSession, id, bit(livemode)),

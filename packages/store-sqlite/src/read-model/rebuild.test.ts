@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
+import { serializerFor } from '@idledger/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '@idledger/core';
-import { createEventSerializer, createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
+import { createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
 import { createSqliteReadModel, PROJECTIONS, type ProjectionName, type RebuildProgress, type SqliteReadModel } from './read-model.js';
 import { decodedLog, recordActivity } from './testing/activity.js';
 import { tempLedgerFile, type TempLedgerFile } from './testing/database.js';
@@ -14,7 +15,6 @@ import { steeredStore, withUndecodableEvents } from './testing/stores.js';
  * until the swap, and whatever the live side applied meanwhile is caught up before it.
  */
 
-const serializer = createEventSerializer();
 let store: EventStore;
 let events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>;
 let probes: ReadonlyArray<Probe>;
@@ -75,7 +75,7 @@ describe('rebuild', () => {
     const live = await answersOf(readModel, probes);
     tamper(database);
     const progress: Array<RebuildProgress> = [];
-    const result = await readModel.rebuild(store, serializer, { batchSize: 25, onProgress: (step) => progress.push(step) });
+    const result = await readModel.rebuild(store, serializerFor(store), { batchSize: 25, onProgress: (step) => progress.push(step) });
     expect(result).toEqual({ applied: events.length, skipped: 0, position: events.at(-1)!.envelope.position });
     expect(progress.at(-1)).toEqual(result);
     expect(progress.length).toBeGreaterThanOrEqual(Math.ceil(events.length / 25));
@@ -88,7 +88,7 @@ describe('rebuild', () => {
 
     // Index names alternate between generations, so a second rebuild does not collide with the first.
     tamper(database);
-    await readModel.rebuild(store, serializer);
+    await readModel.rebuild(store, serializerFor(store));
     await expectAnswers(readModel);
     expect(tableNames(database)).toContain('rm_sessions__status_a');
     // Live updates keep working on the swapped-in tables.
@@ -100,7 +100,7 @@ describe('rebuild', () => {
     const { database, readModel } = await liveReadModel();
     tamper(database);
     const tampered = await answersOf(readModel, probes);
-    await readModel.rebuild(store, serializer, { projections: [projection] });
+    await readModel.rebuild(store, serializerFor(store), { projections: [projection] });
     const chosen = probes.filter((probe) => projectionOf(probe) === projection);
     const others = probes.filter((probe) => projectionOf(probe) !== projection);
     await expectAnswers(readModel, probes.flatMap((probe, index) => (projectionOf(probe) === projection ? [expected[index]] : [])), chosen);
@@ -119,7 +119,7 @@ describe('rebuild', () => {
     // The rebuild sees the log as it was when it started; the live side then applies the rest.
     steered.visibleUpTo = events[cut - 1]!.envelope.position;
     steered.pauseAfter = 20;
-    const rebuilt = readModel.rebuild(steered, serializer, { batchSize: 7 });
+    const rebuilt = readModel.rebuild(steered, serializerFor(store), { batchSize: 7 });
     await steered.paused();
     await expectAnswers(readModel, before);
     expect(tableNames(database)).toContain('rm_sessions__next');
@@ -135,7 +135,7 @@ describe('rebuild', () => {
 
   it('brings the projections it keeps up to the rebuilt position when the live side is behind the log', async () => {
     const { readModel } = await liveReadModel(events.slice(0, Math.floor(events.length / 2)));
-    await readModel.rebuild(store, serializer, { projections: ['reports', 'audit'] });
+    await readModel.rebuild(store, serializerFor(store), { projections: ['reports', 'audit'] });
     expect(await readModel.checkpoint()).toBe(events.at(-1)!.envelope.position);
     await expectAnswers(readModel);
     // The runner redelivering what the rebuild already applied changes nothing.
@@ -151,7 +151,7 @@ describe('rebuild', () => {
     const wanted = await answersOf(memory, probes);
     const { readModel } = await liveReadModel(decodable);
     const reported: Array<bigint> = [];
-    const result = await readModel.rebuild(mixed, serializer, { projections: ['sessions'], onUndecodable: (_error, position) => reported.push(position) });
+    const result = await readModel.rebuild(mixed, serializerFor(store), { projections: ['sessions'], onUndecodable: (_error, position) => reported.push(position) });
     expect(result.skipped).toBe(undecodable);
     expect(reported).toHaveLength(undecodable);
     expect(result.applied).toBe(decodable.length);
@@ -165,7 +165,7 @@ describe('rebuild', () => {
     const { readModel } = await liveReadModel();
     const steered = steeredStore(store);
     const yieldedAtFirstProgress: Array<number> = [];
-    await readModel.rebuild(steered, serializer, { batchSize: 10, onProgress: () => yieldedAtFirstProgress.push(steered.yielded()) });
+    await readModel.rebuild(steered, serializerFor(store), { batchSize: 10, onProgress: () => yieldedAtFirstProgress.push(steered.yielded()) });
     expect(yieldedAtFirstProgress[0]).toBeLessThanOrEqual(10);
     expect(steered.yielded()).toBe(events.length);
   });
@@ -176,10 +176,10 @@ describe('rebuild', () => {
     const before = await answersOf(readModel, probes);
     const failing = steeredStore(store);
     failing.failAfter = 30;
-    await expect(readModel.rebuild(failing, serializer, { batchSize: 8 })).rejects.toMatchObject({ _tag: 'Unavailable' });
+    await expect(readModel.rebuild(failing, serializerFor(store), { batchSize: 8 })).rejects.toMatchObject({ _tag: 'Unavailable' });
     await expectAnswers(readModel, before);
     expect(tableNames(database).filter((name) => name.includes('__next'))).toEqual([]);
-    await readModel.rebuild(store, serializer);
+    await readModel.rebuild(store, serializerFor(store));
     await expectAnswers(readModel);
   });
 
@@ -187,12 +187,12 @@ describe('rebuild', () => {
     const { readModel } = await liveReadModel();
     const steered = steeredStore(store);
     steered.pauseAfter = 5;
-    const first = readModel.rebuild(steered, serializer);
+    const first = readModel.rebuild(steered, serializerFor(store));
     await steered.paused();
-    await expect(readModel.rebuild(store, serializer)).rejects.toThrow(/already running/);
+    await expect(readModel.rebuild(store, serializerFor(store))).rejects.toThrow(/already running/);
     steered.resume();
     await first;
-    await expect(readModel.rebuild(store, serializer, { projections: ['nope' as ProjectionName] })).rejects.toThrow(/Unknown projection/);
+    await expect(readModel.rebuild(store, serializerFor(store), { projections: ['nope' as ProjectionName] })).rejects.toThrow(/Unknown projection/);
     await expectAnswers(readModel);
   });
 
@@ -202,7 +202,7 @@ describe('rebuild', () => {
     const readModel = createSqliteReadModel(file.open());
     const empty = steeredStore(store);
     empty.visibleUpTo = -1n;
-    expect(await readModel.rebuild(empty, serializer)).toEqual({ applied: 0, skipped: 0, position: 'start' });
+    expect(await readModel.rebuild(empty, serializerFor(store))).toEqual({ applied: 0, skipped: 0, position: 'start' });
     expect(await readModel.checkpoint()).toBe('start');
     expect(await readModel.listSessions({ livemode: false, limit: 10 })).toEqual({ _tag: 'Right', right: { data: [], has_more: false } });
   });

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { REDACTED } from '../redaction.js';
 import { invalidRequest, resourceMissing, tooManyMetadataKeys, type IdentityError } from '../errors.js';
 import type { Decider } from '../shared/decider.js';
 import { defineEvent, makeEventDecoder, type EventOf } from '../shared/event-codec.js';
@@ -100,4 +101,25 @@ export const customerDecider: Decider<CustomerCommand, CustomerState, CustomerEv
   decide,
   evolve,
   initialState: { _tag: 'Absent' },
+};
+
+/** A customer's events with email, name and metadata replaced by placeholders (see `redactSessionEvent`). */
+export const redactCustomerEvent = (event: CustomerEvent): CustomerEvent => {
+  const placeholder = (value: string | null | undefined) => (value === null || value === undefined ? value : REDACTED);
+  switch (event.type) {
+    case 'CustomerCreated':
+      return { ...event, data: { ...event.data, email: placeholder(event.data.email) ?? null, name: placeholder(event.data.name) ?? null, metadata: {} } };
+    case 'CustomerUpdated': {
+      const { email, name, metadata, ...rest } = event.data;
+      return {
+        ...event,
+        data: {
+          ...rest,
+          ...(email === undefined ? {} : { email: placeholder(email) ?? null }),
+          ...(name === undefined ? {} : { name: placeholder(name) ?? null }),
+          ...(metadata === undefined ? {} : { metadata: null }),
+        },
+      };
+    }
+  }
 };

@@ -4,6 +4,7 @@ import type { VerificationSessionCommand } from '../../domain/verification-sessi
 import type { TestOutcome, VerificationSessionEvent } from '../../domain/verification-session/events.js';
 import type { SessionData } from '../../domain/verification-session/state.js';
 import type { EventStore, GlobalPosition, Subscription } from '../event-store/port.js';
+import type { KeyStoreError } from '../personal-data/key-store.js';
 import type { EventSerializer } from '../serializer.js';
 import { PROJECTED_STREAM_PREFIXES } from '../projections/runner.js';
 import { SESSION_STREAM_PREFIX, idFromStream } from '../streams.js';
@@ -42,11 +43,13 @@ export interface SessionProcessorDeps {
   readonly newReportId: () => string;
   readonly execute: (command: VerificationSessionCommand, cause: Cause) => Promise<E.Either<IdentityError, unknown>>;
   readonly loadSession: (id: string) => Promise<E.Either<IdentityError, SessionData | undefined>>;
+  /** Destroys the session's data key (idempotent): done before the redaction is recorded as complete. */
+  readonly erasePersonalData: (sessionId: string) => E.Either<KeyStoreError, void>;
   /** How long `simulate_delay` keeps a test session in processing. */
   readonly simulatedDelayMs: number;
   readonly redactionDelayMs: number;
   readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
-  readonly onError: (error: IdentityError | VerifierFailure, sessionId: string) => void;
+  readonly onError: (error: IdentityError | VerifierFailure | KeyStoreError, sessionId: string) => void;
   /** Called when the subscription fails after start; the processor resubscribes with backoff. */
   readonly onSubscriptionError?: (error: unknown) => void;
 }
@@ -154,8 +157,13 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
     await sleep(deps.redactionDelayMs);
     let backoff = deps.retry.initialDelayMs;
     while (!stopped) {
-      // Completing an already completed redaction decides nothing, so a retry is always safe.
-      const done = await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
+      // The key goes first, so a recorded `VerificationSessionRedacted` always means the data is
+      // unreadable. Erasing twice and completing an already completed redaction both do nothing,
+      // so a retry is always safe.
+      const erased = deps.erasePersonalData(sessionId);
+      const done = E.isLeft(erased)
+        ? erased
+        : await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
       if (E.isRight(done)) return;
       deps.onError(done.left, sessionId);
       await sleep(backoff);

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { keysOf, serializerFor } from '@idledger/core/testing';
 import { createIdentityLedger, createMemoryEventStore, type EventStore, type IdentityLedger, type IdentityLedgerConfig, type ReadModel } from '@idledger/core';
-import { createEventSerializer, createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
+import { createMemoryReadModel, type LedgerDomainEvent, type LedgerEvent } from '@idledger/core/ledger';
 
 /**
  * Random but reproducible API activity in both modes: customers, sessions and every way a session
@@ -51,6 +52,7 @@ const FAILURES = ['document_expired', 'selfie_face_mismatch', 'consent_declined'
 /** A ledger config for a test: manual clock, instant background processing. */
 export const ledgerConfig = (store: EventStore, readModel: ReadModel, clock: () => Date): IdentityLedgerConfig => ({
   store,
+  keyStore: keysOf(store),
   readModel,
   clock,
   apiKey: TEST_KEY,
@@ -134,7 +136,7 @@ export const driveRandomActivity = async (
 
 /** The whole log, decoded as the projection runner decodes it. */
 export const decodedLog = async (store: EventStore): Promise<Array<LedgerEvent<LedgerDomainEvent>>> => {
-  const serializer = createEventSerializer();
+  const serializer = serializerFor(store);
   const events: Array<LedgerEvent<LedgerDomainEvent>> = [];
   for await (const recorded of store.readAll()) {
     const decoded = serializer.deserialize(recorded);

@@ -1,3 +1,4 @@
+import { shareKeys } from '@idledger/core/testing';
 import { randomUUID } from 'node:crypto';
 import { createMemoryEventStore, type EventStore, type RecordedEvent } from '@idledger/core';
 
@@ -72,9 +73,11 @@ const readLog = async (store: EventStore): Promise<Array<RecordedEvent>> => {
  */
 export const withUndecodableEvents = async (source: EventStore, every: number): Promise<{ store: EventStore; undecodable: number }> => {
   const store = createMemoryEventStore();
+  shareKeys(source, store);
   let undecodable = 0;
-  const append = async (event: Pick<RecordedEvent, 'streamName' | 'type' | 'data' | 'metadata'>) => {
-    const result = await store.appendToStream(event.streamName, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }], {
+  // Copies keep their event id: sealed personal data only opens on the event it was sealed for.
+  const append = async (event: Pick<RecordedEvent, 'streamName' | 'type' | 'data' | 'metadata'> & { readonly id?: string }) => {
+    const result = await store.appendToStream(event.streamName, [{ id: event.id ?? randomUUID(), type: event.type, data: event.data, metadata: event.metadata }], {
       expectedRevision: 'any',
     })();
     if (result._tag === 'Left') throw new Error(`copy failed: ${JSON.stringify(result.left)}`);

@@ -1,0 +1,235 @@
+import {
+  CHECKPOINT_NOTE,
+  EVENTS_CSV,
+  EVENTS_JSONL,
+  MANIFEST,
+  MANIFEST_SIGNATURE,
+  canonicalJson,
+  createMerkleTree,
+  digestHex,
+  formatCheckpoint,
+  leafData,
+  leafHash,
+  manifestSignatureText,
+  signNote,
+  toHex,
+  type Digest,
+  type ExportPayload,
+  type ExportRecord,
+  type Manifest,
+  type NoteSigner,
+} from '@idledger/integrity';
+import * as E from 'fp-ts/lib/Either.js';
+import { verificationSessionDecider } from '../domain/verification-session/decider.js';
+import type { VerificationSessionEvent } from '../domain/verification-session/events.js';
+import type { VerificationSessionState } from '../domain/verification-session/state.js';
+import { EventMetadataC } from '../ledger/envelope.js';
+import type { EventStore, JsonValue, RecordedEvent } from '../ledger/event-store/port.js';
+import { GENESIS, eventHeader } from '../ledger/integrity.js';
+import { SEALED_FIELD } from '../ledger/personal-data/sealed-data.js';
+import type { EventSerializer } from '../ledger/serializer.js';
+import { CHECKPOINT_STREAM, CUSTOMER_STREAM_PREFIX, SESSION_STREAM_PREFIX, customerStream, sessionStream } from '../ledger/streams.js';
+import { toCsv } from './csv.js';
+import { recordCheckpoint, type CheckpointDeps } from './record-checkpoint.js';
+
+/**
+ * An audit export for regulators and investigators: every selected event as a canonical JSONL
+ * record (header, chain hash, commitment, payload state, status before and after, inclusion
+ * proof), a signed checkpoint over the whole log, a CSV for people and a signed manifest. The
+ * log is read once: it yields the Merkle leaves of every event and the selected records.
+ */
+
+export interface AuditExportQuery {
+  readonly session?: string;
+  readonly customer?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+  /** Include the personal data still held (opened payloads and their salts): default false. */
+  readonly includePersonalData?: boolean;
+}
+
+export interface AuditExportDeps extends CheckpointDeps {
+  readonly store: EventStore;
+  readonly serializer: EventSerializer;
+  readonly signer: NoteSigner;
+  readonly origin: string;
+  readonly generator: string;
+}
+
+export type AuditExportError =
+  | { readonly _tag: 'UnchainedEvent'; readonly eventId: string; readonly position: bigint }
+  | { readonly _tag: 'InconsistentWithCheckpoint'; readonly size: string; readonly expected: string; readonly found: string }
+  | { readonly _tag: 'ExportFailed'; readonly message: string };
+
+export interface AuditExportBundle {
+  /** File name (relative to the export directory) → bytes. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly records: number;
+  readonly checkpoint: { readonly origin: string; readonly size: bigint; readonly rootHash: string };
+}
+
+interface Selected {
+  readonly record: Omit<ExportRecord, 'inclusion_proof'>;
+  readonly leafIndex: number;
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+const chainOf = (recorded: RecordedEvent) => {
+  const metadata = EventMetadataC.decode(recorded.metadata);
+  return E.isRight(metadata) ? metadata.right : undefined;
+};
+
+/** The stored data without its seal: exactly the clear data the header hashed. */
+const publicData = (data: JsonValue): JsonValue => {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !(SEALED_FIELD in data)) return data;
+  const { [SEALED_FIELD]: _sealed, ...rest } = data as Record<string, JsonValue>;
+  return rest;
+};
+
+const statusOf = (state: VerificationSessionState | undefined) => (state?._tag === 'Existing' ? state.session.status : null);
+
+export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery = {}): Promise<E.Either<AuditExportError, AuditExportBundle>> => {
+  const leaves: Array<Digest> = [];
+  const selected: Array<Selected> = [];
+  const sessionStates = new Map<string, VerificationSessionState>();
+  const chosenStreams = new Set<string>([
+    ...(query.session === undefined ? [] : [sessionStream(query.session)]),
+    ...(query.customer === undefined ? [] : [customerStream(query.customer)]),
+  ]);
+  const everyStream = query.session === undefined && query.customer === undefined;
+  let lastCheckpoint: { size: string; root_hash: string } | undefined;
+  // Every stream's latest chain hash, so a record whose predecessor is not exported still names it.
+  const headOfStream = new Map<string, string>();
+
+  for await (const recorded of deps.store.readAll()) {
+    const metadata = chainOf(recorded);
+    if (metadata?.integrity === undefined) return E.left({ _tag: 'UnchainedEvent', eventId: recorded.id, position: recorded.position });
+    const { integrity, ...clearMetadata } = metadata;
+    const leafIndex = leaves.length;
+    leaves.push(leafHash(leafData(recorded.position, recorded.streamName, recorded.revision, integrity.hash)));
+    const previous = headOfStream.get(recorded.streamName) ?? GENESIS;
+    headOfStream.set(recorded.streamName, integrity.hash);
+
+    const decoded = deps.serializer.deserialize(recorded);
+    const stream = recorded.streamName;
+    let statusBefore: string | null = null;
+    let statusAfter: string | null = null;
+    if (E.isRight(decoded) && stream.startsWith(SESSION_STREAM_PREFIX)) {
+      const before = sessionStates.get(stream) ?? verificationSessionDecider.initialState;
+      const after = verificationSessionDecider.evolve(before, decoded.right.event as VerificationSessionEvent);
+      sessionStates.set(stream, after);
+      statusBefore = statusOf(before);
+      statusAfter = statusOf(after);
+      const created = decoded.right.event;
+      if (created.type === 'VerificationSessionCreated' && query.customer !== undefined && created.data.related_customer === query.customer) chosenStreams.add(stream);
+    }
+    if (E.isRight(decoded) && decoded.right.event.type === 'CheckpointSigned') lastCheckpoint = decoded.right.event.data;
+
+    const inTime = (query.from === undefined || recorded.recordedAt >= query.from) && (query.to === undefined || recorded.recordedAt < query.to);
+    const inScope = everyStream ? stream.startsWith(SESSION_STREAM_PREFIX) || stream.startsWith(CUSTOMER_STREAM_PREFIX) || stream === CHECKPOINT_STREAM : chosenStreams.has(stream);
+    if (!inTime || !inScope) continue;
+
+    const opened = deps.serializer.open(recorded);
+    if (E.isLeft(opened)) return E.left({ _tag: 'ExportFailed', message: `event ${recorded.id}: personal data unreadable (${opened.left._tag})` });
+    const payload: ExportPayload =
+      opened.right.payload === 'none' || opened.right.payload === 'erased'
+        ? opened.right.payload
+        : query.includePersonalData
+          ? opened.right.payload
+          : 'withheld';
+    selected.push({
+      leafIndex,
+      record: {
+        v: 1,
+        leaf_index: String(leafIndex),
+        position: recorded.position.toString(),
+        header: eventHeader({ eventId: recorded.id, type: recorded.type, stream, revision: recorded.revision, metadata: clearMetadata, publicData: publicData(recorded.data) }) as ExportRecord['header'],
+        previous,
+        commitment: integrity.commitment,
+        hash: integrity.hash,
+        payload,
+        recorded_at: recorded.recordedAt.toISOString(),
+        status_before: statusBefore,
+        status_after: statusAfter,
+      },
+    });
+  }
+
+  const tree = createMerkleTree(leaves);
+  if (lastCheckpoint !== undefined) {
+    const size = Number(lastCheckpoint.size);
+    const found = size <= tree.size ? toHex(tree.root(size)) : 'beyond the log';
+    if (found !== lastCheckpoint.root_hash) return E.left({ _tag: 'InconsistentWithCheckpoint', size: lastCheckpoint.size, expected: lastCheckpoint.root_hash, found });
+  }
+  const size = BigInt(tree.size);
+  const rootHash = tree.root();
+  const note = signNote(formatCheckpoint({ origin: deps.origin, size, rootHash, extensions: [] }), [deps.signer]);
+  if (E.isLeft(note)) return E.left({ _tag: 'ExportFailed', message: `signing the checkpoint: ${note.left._tag}` });
+  const recordedCheckpoint = await recordCheckpoint(deps, { origin: deps.origin, size, rootHash, note: note.right, signer: deps.signer });
+  if (E.isLeft(recordedCheckpoint)) return E.left({ _tag: 'ExportFailed', message: recordedCheckpoint.left });
+
+  const lines = selected.map(({ record, leafIndex }) => canonicalJson({ ...record, inclusion_proof: tree.inclusionProof(leafIndex, tree.size).map(toHex) }));
+  const jsonl = utf8(lines.map((line) => `${line}\n`).join(''));
+  const csv = utf8(toCsv(CSV_HEADER, selected.map(({ record }) => csvRow(record))));
+  const checkpointNote = utf8(note.right);
+  const verifierKey = utf8(`${deps.signer.verifierKey}\n`);
+  const keyFile = `keys/${deps.signer.name.replaceAll('/', '_')}.pub`;
+  const described = (name: string, bytes: Uint8Array) => ({ name, sha256: digestHex(bytes), size: bytes.length });
+  const manifest: Manifest = {
+    v: 1,
+    generator: deps.generator,
+    created_at: deps.clock().toISOString(),
+    query: {
+      ...(query.session === undefined ? {} : { session: query.session }),
+      ...(query.customer === undefined ? {} : { customer: query.customer }),
+      ...(query.from === undefined ? {} : { from: query.from.toISOString() }),
+      ...(query.to === undefined ? {} : { to: query.to.toISOString() }),
+      ...(query.includePersonalData ? { personal_data: 'included' } : {}),
+    },
+    checkpoint: { origin: deps.origin, size: size.toString(), root_hash: toHex(rootHash) },
+    signer: { name: deps.signer.name, key_id: deps.signer.keyId.toString(16).padStart(8, '0'), verifier_key: deps.signer.verifierKey },
+    files: [described(EVENTS_JSONL, jsonl), described(EVENTS_CSV, csv), described(CHECKPOINT_NOTE, checkpointNote), described(keyFile, verifierKey)],
+    records: selected.map(({ record }, index) => ({ leaf_index: record.leaf_index, event_id: record.header.event_id, sha256: digestHex(lines[index]!) })),
+  };
+  const manifestBytes = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
+  const signature = signNote(manifestSignatureText(manifestBytes), [deps.signer]);
+  if (E.isLeft(signature)) return E.left({ _tag: 'ExportFailed', message: `signing the manifest: ${signature.left._tag}` });
+  return E.right({
+    files: new Map([
+      [MANIFEST, manifestBytes],
+      [MANIFEST_SIGNATURE, utf8(signature.right)],
+      [EVENTS_JSONL, jsonl],
+      [EVENTS_CSV, csv],
+      [CHECKPOINT_NOTE, checkpointNote],
+      [keyFile, verifierKey],
+    ]),
+    records: selected.length,
+    checkpoint: { origin: deps.origin, size, rootHash: toHex(rootHash) },
+  });
+};
+
+const CSV_HEADER = ['leaf_index', 'position', 'recorded_at', 'occurred_at', 'stream', 'revision', 'type', 'event_id', 'actor', 'request_id', 'status_before', 'status_after', 'last_error', 'payload', 'hash'];
+
+const csvRow = (record: Omit<ExportRecord, 'inclusion_proof'>): ReadonlyArray<string> => {
+  const metadata = record.header.metadata as { occurred_at?: string; actor?: Record<string, string>; request_id?: string | null };
+  const data = record.header.data as { last_error?: { code?: string } | null } | null;
+  const actor = metadata.actor === undefined ? '' : Object.entries(metadata.actor).map(([key, value]) => `${key}=${value}`).join(' ');
+  return [
+    record.leaf_index,
+    record.position,
+    record.recorded_at,
+    metadata.occurred_at ?? '',
+    record.header.stream,
+    record.header.revision,
+    record.header.type,
+    record.header.event_id,
+    actor,
+    metadata.request_id ?? '',
+    record.status_before ?? '',
+    record.status_after ?? '',
+    data?.last_error?.code ?? '',
+    typeof record.payload === 'string' ? record.payload : 'included',
+    record.hash,
+  ];
+};

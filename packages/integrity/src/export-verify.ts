@@ -1,0 +1,315 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { fromBase64, fromHex, toHex } from './bytes.js';
+import { GENESIS_HASH, SALT_LENGTH, eventHash, headerDigest, leafData, payloadCommitment } from './chain.js';
+import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
+import {
+  CHECKPOINT_NOTE,
+  EVENTS_JSONL,
+  MANIFEST,
+  MANIFEST_SIGNATURE,
+  digestHex,
+  manifestSignatureText,
+  type ExportRecord,
+  type Manifest,
+  type ManifestRecord,
+} from './export-format.js';
+import { leafHash, verifyInclusion } from './merkle.js';
+import { describeNoteError, openNote, type NoteVerifier } from './signed-note.js';
+
+/**
+ * The offline verifier of an audit export: needs the bundle and a trusted public key, nothing
+ * else. Every problem is a finding that names the file or the exact record (line, leaf index,
+ * event id) and what is wrong with it: modified, removed, inserted, reordered, a broken chain,
+ * a failed inclusion proof, a payload that does not match its commitment.
+ */
+
+export type FindingKind =
+  | 'signature'
+  | 'manifest'
+  | 'file'
+  | 'checkpoint'
+  | 'modified'
+  | 'removed'
+  | 'inserted'
+  | 'reordered'
+  | 'malformed'
+  | 'chain'
+  | 'inclusion'
+  | 'commitment';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The file, or `events.jsonl line N (leaf L, event ID)`. */
+  readonly where: string;
+  readonly message: string;
+  /** The record concerned, when there is one. */
+  readonly record?: { readonly line?: number; readonly leafIndex?: string; readonly eventId?: string };
+}
+
+export interface ExportVerification {
+  readonly ok: boolean;
+  readonly findings: ReadonlyArray<Finding>;
+  readonly records: number;
+  /** Records whose payload was checked against its commitment (including events without personal data). */
+  readonly payloadsVerified: number;
+  /** Records whose personal data was erased by redaction: commitment kept, payload gone. */
+  readonly payloadsErased: number;
+  /** Records whose personal data exists but was not exported. */
+  readonly payloadsWithheld: number;
+  readonly checkpoint?: Checkpoint;
+  readonly signedBy: ReadonlyArray<string>;
+}
+
+const NO_PAYLOAD = toHex(payloadCommitment(new Uint8Array(SALT_LENGTH), null));
+const GENESIS = toHex(GENESIS_HASH);
+const HEX64 = /^[0-9a-f]{64}$/;
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Shape checks only; the hashes say whether the content is genuine. */
+const parseRecord = (line: string): E.Either<string, ExportRecord> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return E.left('not JSON');
+  }
+  if (!isObject(value) || value.v !== 1) return E.left('not an export record (v 1)');
+  const header = value.header;
+  if (!isObject(header) || header.v !== 1 || typeof header.event_id !== 'string' || typeof header.stream !== 'string' || typeof header.type !== 'string') {
+    return E.left('header is malformed');
+  }
+  if (typeof header.revision !== 'string' || !DECIMAL.test(header.revision)) return E.left('header.revision is not a decimal string');
+  for (const field of ['leaf_index', 'position'] as const) {
+    if (typeof value[field] !== 'string' || !DECIMAL.test(value[field] as string)) return E.left(`${field} is not a decimal string`);
+  }
+  for (const field of ['previous', 'commitment', 'hash'] as const) {
+    if (typeof value[field] !== 'string' || !HEX64.test(value[field] as string)) return E.left(`${field} is not a SHA-256 in hex`);
+  }
+  if (!Array.isArray(value.inclusion_proof) || !value.inclusion_proof.every((element) => typeof element === 'string' && HEX64.test(element))) {
+    return E.left('inclusion_proof is not a list of SHA-256 hashes');
+  }
+  const payload = value.payload;
+  if (!(payload === 'none' || payload === 'withheld' || payload === 'erased' || (isObject(payload) && typeof payload.salt === 'string' && 'data' in payload))) {
+    return E.left('payload is malformed');
+  }
+  return E.right(value as unknown as ExportRecord);
+};
+
+const parseManifest = (bytes: Uint8Array): E.Either<string, Manifest> => {
+  try {
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    if (!isObject(value) || value.v !== 1 || !Array.isArray(value.files) || !Array.isArray(value.records) || !isObject(value.checkpoint)) {
+      return E.left('not an export manifest (v 1)');
+    }
+    return E.right(value as unknown as Manifest);
+  } catch {
+    return E.left('manifest.json is not JSON');
+  }
+};
+
+const describeRecord = (line: number | undefined, record: { leaf_index?: string; event_id?: string }) =>
+  `${EVENTS_JSONL}${line === undefined ? '' : ` line ${line}`}${record.leaf_index === undefined ? '' : ` (leaf ${record.leaf_index}, event ${record.event_id ?? '?'})`}`;
+
+/** Matches the lines of events.jsonl with the manifest's record digests, and says what differs. */
+const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<ManifestRecord>): Array<Finding> => {
+  const findings: Array<Finding> = [];
+  const expectedAt = new Map(records.map((record, index) => [record.sha256, index]));
+  const lineDigests = lines.map((line) => digestHex(line));
+  const matched = new Set<number>();
+  const unmatchedLines: Array<number> = [];
+  lineDigests.forEach((digest, lineIndex) => {
+    const at = expectedAt.get(digest);
+    if (at === undefined || matched.has(at)) unmatchedLines.push(lineIndex);
+    else matched.add(at);
+  });
+  const unmatchedRecords = new Set(records.map((_, index) => index).filter((index) => !matched.has(index)));
+  const eventIdOf = (line: string) => {
+    const parsed = parseRecord(line);
+    return E.isRight(parsed) ? parsed.right.header.event_id : undefined;
+  };
+  for (const lineIndex of unmatchedLines) {
+    const eventId = eventIdOf(lines[lineIndex]!);
+    // Same event id, or else the same place in the file: a record changed in place.
+    let modifies = [...unmatchedRecords].find((index) => eventId !== undefined && records[index]!.event_id === eventId);
+    if (modifies === undefined && unmatchedRecords.has(lineIndex) && lines.length === records.length) modifies = lineIndex;
+    if (modifies !== undefined) {
+      unmatchedRecords.delete(modifies);
+      const record = records[modifies]!;
+      findings.push({
+        kind: 'modified',
+        where: describeRecord(lineIndex + 1, { leaf_index: record.leaf_index, event_id: record.event_id }),
+        message: 'the record differs from the one the manifest lists',
+        record: { line: lineIndex + 1, leafIndex: record.leaf_index, eventId: record.event_id },
+      });
+    } else {
+      findings.push({
+        kind: 'inserted',
+        where: describeRecord(lineIndex + 1, { ...(eventId === undefined ? {} : { event_id: eventId }) }),
+        message: 'the manifest lists no such record',
+        record: { line: lineIndex + 1, ...(eventId === undefined ? {} : { eventId }) },
+      });
+    }
+  }
+  for (const index of unmatchedRecords) {
+    const record = records[index]!;
+    findings.push({
+      kind: 'removed',
+      where: describeRecord(undefined, { leaf_index: record.leaf_index, event_id: record.event_id }),
+      message: `record ${index + 1} of the manifest is missing from the file`,
+      record: { leafIndex: record.leaf_index, eventId: record.event_id },
+    });
+  }
+  // Among the records that are present unchanged, the file must keep the manifest's order.
+  let highest = -1;
+  lineDigests.forEach((digest, lineIndex) => {
+    const at = expectedAt.get(digest);
+    if (at === undefined || unmatchedLines.includes(lineIndex)) return;
+    if (at < highest) {
+      const record = records[at]!;
+      findings.push({
+        kind: 'reordered',
+        where: describeRecord(lineIndex + 1, { leaf_index: record.leaf_index, event_id: record.event_id }),
+        message: `the record is out of order: the manifest has it as record ${at + 1}`,
+        record: { line: lineIndex + 1, leafIndex: record.leaf_index, eventId: record.event_id },
+      });
+    }
+    highest = Math.max(highest, at);
+  });
+  return findings;
+};
+
+const bigintOf = (text: string) => BigInt(text);
+
+export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, verifiers: ReadonlyArray<NoteVerifier>): ExportVerification => {
+  const findings: Array<Finding> = [];
+  const fail = (kind: FindingKind, where: string, message: string, record?: Finding['record']) =>
+    findings.push({ kind, where, message, ...(record === undefined ? {} : { record }) });
+  const text = (name: string) => {
+    const bytes = files.get(name);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  };
+  const signedBy: Array<string> = [];
+
+  // 1. The manifest and its signature.
+  const manifestBytes = files.get(MANIFEST);
+  const signature = text(MANIFEST_SIGNATURE);
+  let manifest: Manifest | undefined;
+  if (manifestBytes === undefined) fail('manifest', MANIFEST, 'missing');
+  else {
+    const parsed = parseManifest(manifestBytes);
+    if (E.isLeft(parsed)) fail('manifest', MANIFEST, parsed.left);
+    else manifest = parsed.right;
+    if (signature === undefined) fail('signature', MANIFEST_SIGNATURE, 'missing');
+    else {
+      const opened = openNote(signature, verifiers);
+      if (E.isLeft(opened)) fail('signature', MANIFEST_SIGNATURE, describeNoteError(opened.left));
+      else {
+        signedBy.push(...opened.right.verifiedBy.map(({ name }) => name));
+        if (opened.right.text !== manifestSignatureText(manifestBytes)) fail('manifest', MANIFEST, 'modified: its SHA-256 is not the one signed in manifest.json.sig');
+      }
+    }
+  }
+
+  // 2. Every file the manifest lists.
+  for (const file of manifest?.files ?? []) {
+    const bytes = files.get(file.name);
+    if (bytes === undefined) fail('file', file.name, 'listed in the manifest but missing');
+    else if (bytes.length !== file.size || digestHex(bytes) !== file.sha256) fail('file', file.name, 'modified: its size or SHA-256 differs from the manifest');
+  }
+
+  // 3. The checkpoint the proofs refer to.
+  let checkpoint: Checkpoint | undefined;
+  const note = text(CHECKPOINT_NOTE);
+  if (note === undefined) fail('checkpoint', CHECKPOINT_NOTE, 'missing');
+  else {
+    const opened = openNote(note, verifiers);
+    if (E.isLeft(opened)) fail('checkpoint', CHECKPOINT_NOTE, describeNoteError(opened.left));
+    else {
+      const parsed = parseCheckpoint(opened.right.text);
+      if (E.isLeft(parsed)) fail('checkpoint', CHECKPOINT_NOTE, parsed.left);
+      else checkpoint = parsed.right;
+    }
+  }
+  if (checkpoint !== undefined && manifest !== undefined) {
+    const listed = manifest.checkpoint;
+    if (listed.origin !== checkpoint.origin || listed.size !== checkpoint.size.toString() || listed.root_hash !== toHex(checkpoint.rootHash)) {
+      fail('checkpoint', CHECKPOINT_NOTE, 'differs from the checkpoint the manifest names');
+    }
+  }
+
+  // 4. Each record: where it is against the manifest, then its own chain, payload and proof.
+  const body = text(EVENTS_JSONL);
+  const lines = body === undefined || body.length === 0 ? [] : body.replace(/\n$/, '').split('\n');
+  if (body === undefined) fail('file', EVENTS_JSONL, 'missing');
+  if (manifest !== undefined) findings.push(...locate(lines, manifest.records));
+  const wholeStreams = manifest !== undefined && manifest.query.from === undefined && manifest.query.to === undefined;
+  const lastOfStream = new Map<string, { revision: bigint; hash: string }>();
+  let payloadsVerified = 0;
+  let payloadsErased = 0;
+  let payloadsWithheld = 0;
+  lines.forEach((line, index) => {
+    const parsed = parseRecord(line);
+    if (E.isLeft(parsed)) {
+      fail('malformed', describeRecord(index + 1, {}), parsed.left, { line: index + 1 });
+      return;
+    }
+    const record = parsed.right;
+    const where = describeRecord(index + 1, { leaf_index: record.leaf_index, event_id: record.header.event_id });
+    const ref = { line: index + 1, leafIndex: record.leaf_index, eventId: record.header.event_id };
+    const revision = bigintOf(record.header.revision);
+    const stream = record.header.stream;
+
+    const recomputed = eventHash({
+      streamId: stream,
+      revision,
+      previous: fromHex(record.previous)!,
+      headerDigest: headerDigest(record.header),
+      payloadCommitment: fromHex(record.commitment)!,
+    });
+    if (toHex(recomputed) !== record.hash) fail('chain', where, 'the event hash does not match its header, previous hash and commitment', ref);
+
+    const last = lastOfStream.get(stream);
+    if (revision === 0n && record.previous !== GENESIS) fail('chain', where, 'revision 0 does not chain onto the genesis hash', ref);
+    if (last !== undefined) {
+      if (revision <= last.revision) fail('chain', where, `revision ${revision} of ${stream} comes after revision ${last.revision}`, ref);
+      else if (revision === last.revision + 1n && record.previous !== last.hash) fail('chain', where, `does not chain onto revision ${last.revision} of ${stream}`, ref);
+      else if (wholeStreams && revision !== last.revision + 1n) fail('chain', where, `revisions ${last.revision + 1n}..${revision - 1n} of ${stream} are missing`, ref);
+    } else if (wholeStreams && revision !== 0n) fail('chain', where, `revisions 0..${revision - 1n} of ${stream} are missing`, ref);
+    lastOfStream.set(stream, { revision, hash: record.hash });
+
+    const payload = record.payload;
+    if (payload === 'none') {
+      if (record.commitment !== NO_PAYLOAD) fail('commitment', where, 'marked as holding no personal data, but commits to some', ref);
+      else payloadsVerified++;
+    } else if (payload === 'erased') payloadsErased++;
+    else if (payload === 'withheld') payloadsWithheld++;
+    else {
+      const salt = fromBase64(payload.salt);
+      const matches = salt !== undefined && salt.length === SALT_LENGTH && toHex(payloadCommitment(salt, payload.data)) === record.commitment;
+      if (!matches) fail('commitment', where, 'the personal data does not match its commitment', ref);
+      else payloadsVerified++;
+    }
+
+    if (checkpoint !== undefined) {
+      const leafIndex = Number(record.leaf_index);
+      const leaf = leafHash(leafData(bigintOf(record.position), stream, revision, record.hash));
+      const proof = record.inclusion_proof.map((element) => fromHex(element)!);
+      if (!verifyInclusion(leaf, leafIndex, Number(checkpoint.size), proof, checkpoint.rootHash)) {
+        fail('inclusion', where, `not included at leaf ${record.leaf_index} of the checkpoint's tree of ${checkpoint.size}`, ref);
+      }
+    }
+  });
+
+  return {
+    ok: findings.length === 0,
+    findings,
+    records: lines.length,
+    payloadsVerified,
+    payloadsErased,
+    payloadsWithheld,
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+    signedBy,
+  };
+};

@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteKeyStore } from './key-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'idledger-keys-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the SQLite key store', () => {
+  it('keeps one key per subject across reopening, and forgets it for good', () => {
+    const file = join(dir, 'a.keys');
+    const keys = openSqliteKeyStore(file);
+    const key = keys.keyFor('verification_session-vs_1');
+    if (E.isLeft(key)) throw new Error('no key');
+    keys.close();
+
+    const reopened = openSqliteKeyStore(file);
+    expect(reopened.keyFor('verification_session-vs_1')).toEqual(key);
+    expect(reopened.lookup(key.right.kid)).toEqual(E.right({ _tag: 'Found', key: key.right }));
+    expect(reopened.destroy('verification_session-vs_1', new Date(1_750_000_000_000))).toEqual(E.right(undefined));
+    expect(reopened.destroy('verification_session-vs_1', new Date(1_760_000_000_000))).toEqual(E.right(undefined));
+    expect(reopened.lookup(key.right.kid)).toEqual(E.right({ _tag: 'Destroyed', kid: key.right.kid, destroyedAt: new Date(1_750_000_000_000) }));
+    expect(reopened.keyFor('verification_session-vs_1')).toEqual(E.left({ _tag: 'SubjectErased', subject: 'verification_session-vs_1' }));
+    expect(reopened.lookup('dk_unknown')).toEqual(E.right({ _tag: 'Unknown', kid: 'dk_unknown' }));
+    reopened.close();
+
+    // The key's bytes are gone from the file, not just unlinked from a row.
+    expect(readFileSync(file).includes(Buffer.from(key.right.key))).toBe(false);
+  });
+
+  it('marks a subject that never had a key as erased', () => {
+    const keys = openSqliteKeyStore(join(dir, 'b.keys'));
+    keys.destroy('customer-cus_1', new Date(0));
+    expect(keys.keyFor('customer-cus_1')).toEqual(E.left({ _tag: 'SubjectErased', subject: 'customer-cus_1' }));
+    keys.close();
+  });
+});

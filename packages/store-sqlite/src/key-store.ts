@@ -1,0 +1,107 @@
+import type { DataKey, KeyLookup, KeyStore, KeyStoreError } from '@idledger/core';
+import { newDataKey } from '@idledger/core/ledger';
+import { describeNoteError, generateSignerKey, parseSignerKey, type NoteSigner } from '@idledger/integrity';
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+
+/**
+ * The embedded key store: the data keys in a SQLite file of their own, beside the ledger but never
+ * inside it, so a copy of the ledger file carries no key. A rollback journal with `secure_delete`
+ * (not WAL) means a destroyed key leaves no old page image in any file of the store.
+ */
+
+export type SqliteKeyStore = KeyStore & {
+  /**
+   * The key that signs this ledger's checkpoints and exports, created on first use; its name is
+   * the log's origin. Kept with the data keys, apart from the events it vouches for.
+   */
+  readonly ledgerSigner: () => NoteSigner;
+  readonly close: () => void;
+};
+
+interface KeyRow {
+  readonly subject: string;
+  readonly kid: string;
+  readonly key: Buffer | null;
+  readonly destroyed_at: number | null;
+}
+
+const unavailable = (error: unknown): KeyStoreError => ({ _tag: 'KeyStoreUnavailable', message: error instanceof Error ? error.message : String(error) });
+
+const attempt = <A>(run: () => A): E.Either<KeyStoreError, A> => {
+  try {
+    return E.right(run());
+  } catch (error) {
+    return E.left(unavailable(error));
+  }
+};
+
+export const openSqliteKeyStore = (file: string, options: { readonly busyTimeoutMs?: number } = {}): SqliteKeyStore => {
+  const database = new Database(file);
+  try {
+    database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    database.pragma('journal_mode = DELETE');
+    database.pragma('synchronous = FULL');
+    database.pragma('secure_delete = ON');
+    database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
+      subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
+    ) STRICT`);
+    database.exec('CREATE TABLE IF NOT EXISTS signing_keys (origin TEXT PRIMARY KEY, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const bySubject = database.prepare('SELECT subject, kid, key, destroyed_at FROM data_keys WHERE subject = ?');
+  const byKid = database.prepare('SELECT subject, kid, key, destroyed_at FROM data_keys WHERE kid = ?');
+  const insert = database.prepare('INSERT OR IGNORE INTO data_keys (subject, kid, key, destroyed_at) VALUES (?, ?, ?, ?)');
+  const destroyKey = database.prepare('UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject = ? AND key IS NOT NULL');
+
+  const asKey = (row: KeyRow): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
+
+  // Two ledgers on one file may both create a subject's first key: the insert that loses is
+  // ignored and both read back the same row.
+  const keyFor = database.transaction((subject: string): E.Either<KeyStoreError, DataKey> => {
+    let row = bySubject.get(subject) as KeyRow | undefined;
+    if (row === undefined) {
+      const fresh = newDataKey();
+      insert.run(subject, fresh.kid, Buffer.from(fresh.key), null);
+      row = bySubject.get(subject) as KeyRow;
+    }
+    const key = asKey(row);
+    return key === undefined ? E.left({ _tag: 'SubjectErased', subject }) : E.right(key);
+  });
+
+  const destroy = database.transaction((subject: string, at: Date) => {
+    const at_ = Math.floor(at.getTime() / 1000);
+    if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
+  });
+
+  const currentSigner = database.prepare('SELECT signer_key FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  const insertSigner = database.prepare('INSERT INTO signing_keys (origin, signer_key, created_at) VALUES (?, ?, ?)');
+  const ledgerSigner = database.transaction((): NoteSigner => {
+    let row = currentSigner.get() as { signer_key: string } | undefined;
+    if (row === undefined) {
+      const origin = `idledger/${randomBytes(6).toString('hex')}`;
+      insertSigner.run(origin, generateSignerKey(origin), Math.floor(Date.now() / 1000));
+      row = currentSigner.get() as { signer_key: string };
+    }
+    const signer = parseSignerKey(row.signer_key);
+    if (E.isLeft(signer)) throw new Error(`the stored signing key is unreadable: ${describeNoteError(signer.left)}`);
+    return signer.right;
+  });
+
+  return {
+    ledgerSigner: () => ledgerSigner.immediate(),
+    keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
+    lookup: (kid) =>
+      attempt((): KeyLookup => {
+        const row = byKid.get(kid) as KeyRow | undefined;
+        if (row === undefined) return { _tag: 'Unknown', kid };
+        const key = asKey(row);
+        return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
+      }),
+    destroy: (subject, at) => attempt(() => destroy.immediate(subject, at)),
+    close: () => database.close(),
+  };
+};

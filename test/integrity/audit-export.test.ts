@@ -1,0 +1,156 @@
+import { createIdentityLedger, createMemoryEventStore, exportAudit, type IdentityLedger } from '@idledger/core';
+import { keysOf } from '@idledger/core/testing';
+import {
+  EVENTS_JSONL,
+  generateSignerKey,
+  parseSignerKey,
+  parseVerifierKey,
+  verifyExport,
+  type NoteSigner,
+} from '@idledger/integrity';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The audit export and its offline verifier, end to end: a ledger with verified, failed,
+ * canceled and redacted sessions is exported; the bundle verifies with the public key alone;
+ * and every single mutation of a record (byte flip, drop, swap, insert) is detected and located.
+ */
+
+const right = <A>(either: E.Either<unknown, A>): A => {
+  if (E.isLeft(either)) throw new Error(`expected Right: ${JSON.stringify(either.left)}`);
+  return either.right;
+};
+
+const signer: NoteSigner = right(parseSignerKey(generateSignerKey('idledger.test/ledger')));
+const verifiers = [right(parseVerifierKey(signer.verifierKey))];
+let ledger: IdentityLedger;
+let ids: { verified: string; failed: string; redacted: string; customer: string };
+
+const exportOf = async (query: Parameters<typeof exportAudit>[1] = {}) =>
+  right(
+    await exportAudit(
+      {
+        store: ledger.store,
+        serializer: ledger.serializer,
+        signer,
+        origin: 'idledger.test/ledger',
+        generator: 'idledger test',
+        clock: () => new Date(),
+        newEventId: () => crypto.randomUUID(),
+        actor: { type: 'system', component: 'audit-export' },
+      },
+      query,
+    ),
+  );
+
+beforeAll(async () => {
+  const store = createMemoryEventStore();
+  ledger = await createIdentityLedger({ store, keyStore: keysOf(store), simulatedDelayMs: 0 });
+  const vs = ledger.identity.verificationSessions;
+  const customer = await ledger.customers.create({ email: 'ada@example.com', name: 'Ada Lovelace' });
+  const verified = await vs.create({ type: 'document', related_customer: customer.id, metadata: { order: '=1+1' }, provided_details: { email: 'ada@example.com' } });
+  await ledger.testHelpers.identity.verificationSessions.verify(verified.id);
+  const failed = await vs.create({ type: 'document' });
+  await ledger.testHelpers.identity.verificationSessions.unverify(failed.id, { last_error: { code: 'document_expired' } });
+  const redacted = await vs.create({ type: 'id_number', provided_details: { email: 'grace@example.com' } });
+  await ledger.testHelpers.identity.verificationSessions.verify(redacted.id);
+  await ledger.whenIdle();
+  await vs.redact(redacted.id);
+  await vs.cancel((await vs.create({ type: 'document' })).id);
+  await ledger.whenIdle();
+  ids = { verified: verified.id, failed: failed.id, redacted: redacted.id, customer: customer.id };
+});
+
+afterAll(async () => ledger.close());
+
+describe('the audit export', () => {
+  it('verifies offline with the public key alone, and reports erased payloads as such', async () => {
+    const bundle = await exportOf();
+    const result = verifyExport(bundle.files, verifiers);
+    expect(result.findings).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.records).toBe(bundle.records);
+    expect(result.payloadsErased).toBeGreaterThan(0);
+    expect(result.payloadsWithheld).toBeGreaterThan(0);
+    const text = new TextDecoder().decode(bundle.files.get(EVENTS_JSONL));
+    expect(text).not.toContain('grace@example.com');
+    expect(text).not.toContain('ada@example.com');
+  });
+
+  it('checks the personal data it includes against its commitments', async () => {
+    const bundle = await exportOf({ session: ids.verified, includePersonalData: true });
+    const text = new TextDecoder().decode(bundle.files.get(EVENTS_JSONL));
+    expect(text).toContain('ada@example.com');
+    const result = verifyExport(bundle.files, verifiers);
+    expect(result.findings).toEqual([]);
+    expect(result.payloadsWithheld).toBe(0);
+  });
+
+  it('exports one session, or a customer with its sessions, as whole chains', async () => {
+    const one = verifyExport((await exportOf({ session: ids.failed })).files, verifiers);
+    expect(one.ok).toBe(true);
+    const customer = await exportOf({ customer: ids.customer });
+    const lines = new TextDecoder().decode(customer.files.get(EVENTS_JSONL)).trim().split('\n').map((line) => JSON.parse(line) as { header: { stream: string } });
+    expect(new Set(lines.map((line) => line.header.stream))).toEqual(new Set([`customer-${ids.customer}`, `verification_session-${ids.verified}`]));
+    expect(verifyExport(customer.files, verifiers).ok).toBe(true);
+  });
+
+  it('refuses a bundle signed by another key', async () => {
+    const other = right(parseVerifierKey(right(parseSignerKey(generateSignerKey('someone.else/ledger'))).verifierKey));
+    const result = verifyExport((await exportOf({ session: ids.failed })).files, [other]);
+    expect(result.ok).toBe(false);
+    expect(result.findings.map((finding) => finding.kind)).toEqual(expect.arrayContaining(['signature', 'checkpoint']));
+  });
+
+  it('locates every single mutation of a record: byte flip, drop, swap, insert', async () => {
+    const bundle = await exportOf();
+    const lines = new TextDecoder().decode(bundle.files.get(EVENTS_JSONL)).replace(/\n$/, '').split('\n');
+    const eventIdAt = (index: number) => (JSON.parse(lines[index]!) as { header: { event_id: string } }).header.event_id;
+    const withLines = (changed: ReadonlyArray<string>) => new Map([...bundle.files, [EVENTS_JSONL, new TextEncoder().encode(changed.map((line) => `${line}\n`).join(''))]]);
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), line: fc.nat(lines.length - 1), at: fc.nat(), bit: fc.integer({ min: 0, max: 6 }) }),
+      fc.record({ kind: fc.constant('drop' as const), line: fc.nat(lines.length - 1) }),
+      fc.record({ kind: fc.constant('swap' as const), line: fc.nat(lines.length - 2) }),
+      fc.record({ kind: fc.constant('insert' as const), line: fc.nat(lines.length), copyOf: fc.nat(lines.length - 1) }),
+    );
+    fc.assert(
+      fc.property(mutation, (m) => {
+        const changed = [...lines];
+        let expected: { kind: string; eventId?: string; line?: number };
+        switch (m.kind) {
+          case 'flip': {
+            const line = changed[m.line]!;
+            const at = m.at % line.length;
+            const flipped = String.fromCharCode(line.charCodeAt(at) ^ (1 << m.bit));
+            changed[m.line] = line.slice(0, at) + flipped + line.slice(at + 1);
+            if (changed[m.line] === line) return true;
+            expected = { kind: 'modified', line: m.line + 1 };
+            break;
+          }
+          case 'drop':
+            changed.splice(m.line, 1);
+            expected = { kind: 'removed', eventId: eventIdAt(m.line) };
+            break;
+          case 'swap':
+            [changed[m.line], changed[m.line + 1]] = [changed[m.line + 1]!, changed[m.line]!];
+            expected = { kind: 'reordered' };
+            break;
+          case 'insert':
+            changed.splice(m.line, 0, lines[m.copyOf]!);
+            expected = { kind: 'inserted', line: m.line + 1 };
+            break;
+        }
+        const result = verifyExport(withLines(changed), verifiers);
+        expect(result.ok).toBe(false);
+        const located = result.findings.filter((finding) => finding.kind === expected.kind);
+        expect(located.length, JSON.stringify(result.findings.slice(0, 4))).toBeGreaterThan(0);
+        if (expected.eventId !== undefined) expect(located.map((finding) => finding.record?.eventId)).toContain(expected.eventId);
+        if (expected.line !== undefined && m.kind === 'flip') expect(located.map((finding) => finding.record?.line)).toContain(expected.line);
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
