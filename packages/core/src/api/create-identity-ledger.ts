@@ -190,6 +190,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     retry: { initialDelayMs: config.verifierRetryInitialDelayMs ?? 500, maxDelayMs: config.verifierRetryMaxDelayMs ?? 60_000 },
     onError: config.onBackgroundError ?? (() => undefined),
     keyStore,
+    fileStore,
   });
 
   const processing = config.processing ?? true;
