@@ -21,7 +21,7 @@ import { missingInputs } from '../domain/verification-session/end-user.js';
 import { clientSecretInvalid, redactedConflict, statusConflict, type MissingInput } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
 import { loadStream } from '../ledger/command-handler.js';
-import { isImage, type FileContentType } from '../ledger/files/content-type.js';
+import { isImage, sniffContentType, type FileContentType } from '../ledger/files/content-type.js';
 import type { FileStore, FileStoreError, StoredFile } from '../ledger/files/file-store.js';
 import { sessionStream } from '../ledger/streams.js';
 import { contextOf, execute, nowSeconds, type LedgerRuntime } from './runtime.js';
@@ -108,7 +108,7 @@ const uploadParams = requestDecoder(strictObject('UploadFileParams', { purpose: 
 export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileStore) => {
   const run = execute(runtime);
 
-  /** The session the secret opens, and the generation it was minted for. */
+  /** The session the secret opens; the decision checks the secret's generation again when it writes. */
   const authorize = (clientSecret: unknown): Result<SessionData> => {
     const match = typeof clientSecret === 'string' ? SECRET.exec(clientSecret) : null;
     if (match === null) return TE.left(clientSecretInvalid());
@@ -164,19 +164,19 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
         (session) => (session.redaction !== null ? redactedConflict('collect input for') : statusConflict('collect input for', session.status)),
       ),
       TE.chain(() => TE.fromEither(uploadParams(params ?? {}))),
-      TE.chain(({ purpose }) =>
-        data instanceof Uint8Array
-          ? pipe(
-              fileStore.put(data),
-              TE.mapLeft((error) => fileError(error, 'data')),
-              TE.filterOrElse(
-                (file) => purpose !== 'selfie' || isImage(file.type),
-                () => invalidParameter('data', 'Invalid data: a selfie must be a JPEG or PNG image.', 'file_invalid'),
-              ),
-              TE.map((file): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
-            )
-          : TE.left(invalidParameter('data', 'Invalid data: expected the file as a Uint8Array (a Buffer is one).')),
-      ),
+      TE.chain(({ purpose }) => {
+        if (!(data instanceof Uint8Array)) return TE.left(invalidParameter('data', 'Invalid data: expected the file as a Uint8Array (a Buffer is one).'));
+        // Judged before storing, so a refused selfie never reaches the store.
+        const type = sniffContentType(data);
+        if (purpose === 'selfie' && type !== undefined && !isImage(type)) {
+          return TE.left(invalidParameter('data', 'Invalid data: a selfie must be a JPEG or PNG image.', 'file_invalid'));
+        }
+        return pipe(
+          fileStore.put(data),
+          TE.mapLeft((error) => fileError(error, 'data')),
+          TE.map((file): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
+        );
+      }),
     );
 
   const retrieve = (clientSecret: string): Result<VerificationFlowObject> => pipe(authorize(clientSecret), TE.map(renderFlow));
