@@ -12,6 +12,7 @@ import { mrzBirthDate, mrzExpiryDate, type Mrz } from './mrz.js';
 export const MRZ_AGREEMENT_CHECK = 'mrz.agreement@1';
 export const IDENTITY_AGREEMENT_CHECK = 'identity.agreement@1';
 export const ID_NUMBER_AGREEMENT_CHECK = 'id_number.agreement@1';
+export const REFERENCE_CHECK = 'id_number.reference@1';
 
 /** Names compared as MRZs write them: upper case, no accents, every non-letter a single space. */
 export const normalizeName = (name: string): string =>
@@ -98,8 +99,8 @@ export const checkIdentityAgreement = (document: Person, provided: Person): Chec
  */
 export const checkReferenceSufficient = (reference: Person): CheckOutcome<Required<Person>> =>
   reference.first_name !== undefined && reference.last_name !== undefined && reference.dob !== undefined
-    ? verdict(ID_NUMBER_AGREEMENT_CHECK, [], reference as Required<Person>)
-    : verdict(ID_NUMBER_AGREEMENT_CHECK, ['insufficient_reference_data'], reference as Required<Person>);
+    ? verdict(REFERENCE_CHECK, [], reference as Required<Person>)
+    : verdict(REFERENCE_CHECK, ['insufficient_reference_data'], reference as Required<Person>);
 
 /** The registry's holder of the number is the reference person: names and dob all agree. */
 export const checkIdNumberAgreement = (registryRecord: Required<Person>, reference: Required<Person>): CheckOutcome<Person> =>

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { IdNumberCheck } from '../shared/report.js';
 import type { IdNumberType } from '../shared/values.js';
-import { checkIdNumberAgreement, checkReferenceSufficient, ID_NUMBER_AGREEMENT_CHECK, type Person } from './agreement.js';
+import { checkIdNumberAgreement, checkReferenceSufficient, ID_NUMBER_AGREEMENT_CHECK, REFERENCE_CHECK, type Person } from './agreement.js';
 import { checkIdNumber, ID_NUMBER_CHECKS, maskedIdNumber } from './id-number.js';
 import { failed } from './check-result.js';
 import { providerStep, step, type Step } from './finding.js';
@@ -13,7 +13,6 @@ import type { RegistryAnswer } from './provider-results.js';
  */
 
 export const ID_REGISTRY_CHECK = 'provider.id_registry@1';
-export const REFERENCE_CHECK = 'id_number.reference@1';
 
 export const ID_NUMBER_PRIORITY = ['id_number_unverified_other', 'id_number_insufficient_document_data', 'id_number_mismatch'] as const;
 

@@ -88,3 +88,21 @@ describe('assessAttempt', () => {
     });
   });
 });
+
+describe('findings', () => {
+  it('name each check by the same id whether it passed or failed', () => {
+    const withIdNumber = (doc: ProvidedDocument) =>
+      sessionWith(
+        f.created({ options: { document: { require_id_number: true } } }),
+        provided(doc),
+        sessionEvent('VerificationSessionIdNumberProvided', { id_number: { id_number: '123-45-6789', id_number_type: 'us_ssn' }, provided_at: NOW }),
+      );
+    const holder = { found: true as const, first_name: 'João', last_name: 'Silva', dob: { day: 2, month: 3, year: 1990 } };
+    const passing = assess(withIdNumber(document), { document: { authentic: true }, registry: holder }).findings ?? [];
+    const { dob: _dob, ...fieldsWithoutDob } = document.fields;
+    const failing = assess(withIdNumber({ ...document, fields: fieldsWithoutDob, type: 'passport' }), { document: { authentic: false } }).findings ?? [];
+    const ids = (findings: ReadonlyArray<{ check: string }>) => findings.map(({ check }) => check);
+    expect(ids(failing).filter((id) => !ids(passing).includes(id))).toEqual([]);
+    expect(failing.filter(({ valid }) => !valid).map(({ check }) => check)).toEqual(['provider.document_authenticity@1', 'id_number.reference@1']);
+  });
+});
