@@ -54,6 +54,19 @@ describe('files', () => {
     await expect(flow.uploadFile(secret, testFile('image/png'), { purpose: 'avatar' })).rejects.toMatchObject({ code: 'invalid_value', param: 'purpose' });
   });
 
+  it('records each upload on the session before storing it, and refuses uploads once the session is processing', async () => {
+    const { ledger, flow, secret, session } = await start({
+      type: 'id_number',
+      provided_details: { first_name: 'Jenny', last_name: 'Rosen', dob: { day: 15, month: 6, year: 1985 }, id_number: '123-45-6789' },
+    });
+    const file = await flow.uploadFile(secret, testFile('image/jpeg', undefined, 'recorded'), { purpose: 'identity_document' });
+    expect((await ledger.audit(session.id)).at(-1)).toMatchObject({ type: 'VerificationSessionFileUploaded', changed_fields: ['files'] });
+    expect(await ledger.fileStore.stat(file.id)()).toMatchObject({ right: { id: file.id } });
+    await flow.consent(secret, { granted: true });
+    await flow.submit(secret);
+    await expect(flow.uploadFile(secret, testFile('image/jpeg', undefined, 'late'), { purpose: 'identity_document' })).rejects.toMatchObject({ code: 'session_status_invalid' });
+  });
+
   it('refuses files over the size limit', async () => {
     const { flow, secret } = await start({ type: 'document' }, { maxFileBytes: 64 });
     const big = new Uint8Array(65);

@@ -50,6 +50,8 @@ describe('redaction of the end-user flow', () => {
       address: { line1: markers.line1, country: 'US' },
     });
     await flow.provideSelfie(secret, { selfie: selfie.id, live_capture: true });
+    // Uploaded, then replaced by another picture: no input names it, redaction still finds it.
+    const abandoned = await flow.uploadFile(secret, testFile('image/png', undefined, mark('abandoned')), { purpose: 'selfie' });
     await flow.provideIdNumber(secret, { id_number: '772-12-3456' });
     await flow.consent(secret, { granted: true });
     await flow.submit(secret);
@@ -59,14 +61,14 @@ describe('redaction of the end-user flow', () => {
     const before = rawBytes();
     for (const marker of [...Object.values(markers), '772-12-3456']) expect(before.includes(marker), `${marker} before`).toBe(true);
     const stored = (id: string) => existsSync(join(dir, 'files', id.slice(5, 7), id));
-    expect(stored(front.id) && stored(selfie.id)).toBe(true);
+    expect(stored(front.id) && stored(selfie.id) && stored(abandoned.id)).toBe(true);
 
     await vs.redact(session.id);
     await ledger.whenIdle();
     expect((await vs.retrieve(session.id)).redaction).toEqual({ status: 'redacted' });
     const after = rawBytes();
     for (const marker of [...Object.values(markers), '772-12-3456']) expect(after.includes(marker), `${marker} after`).toBe(false);
-    expect(stored(front.id) || stored(selfie.id)).toBe(false);
+    expect(stored(front.id) || stored(selfie.id) || stored(abandoned.id)).toBe(false);
     // The log still decodes without the erased data.
     expect((await ledger.readModel.rebuild(ledger.store, ledger.serializer)).skipped).toBe(0);
     await ledger.close();

@@ -92,6 +92,7 @@ export const uploadedFiles = (events: ReadonlyArray<VerificationSessionEvent>): 
     events.flatMap((event) => {
       if (event.type === 'VerificationSessionDocumentProvided') return [event.data.document.front, ...(event.data.document.back === null ? [] : [event.data.document.back])];
       if (event.type === 'VerificationSessionSelfieProvided') return [event.data.selfie.selfie];
+      if (event.type === 'VerificationSessionFileUploaded') return [event.data.file];
       return [];
     }),
   ),

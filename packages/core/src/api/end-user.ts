@@ -18,11 +18,11 @@ import type { LastError } from '../domain/shared/values.js';
 import type { VerificationSessionCommand } from '../domain/verification-session/commands.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
 import { missingInputs } from '../domain/verification-session/end-user.js';
-import { clientSecretInvalid, redactedConflict, statusConflict, type MissingInput } from '../domain/verification-session/rules.js';
+import { clientSecretInvalid, type MissingInput } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
 import { loadStream } from '../ledger/command-handler.js';
-import { isImage, sniffContentType, type FileContentType } from '../ledger/files/content-type.js';
-import type { FileStore, FileStoreError, StoredFile } from '../ledger/files/file-store.js';
+import { isImage, type FileContentType } from '../ledger/files/content-type.js';
+import { admitFile, type FileStore, type FileStoreError, type StoredFile } from '../ledger/files/file-store.js';
 import { sessionStream } from '../ledger/streams.js';
 import { contextOf, execute, nowSeconds, type LedgerRuntime } from './runtime.js';
 
@@ -156,27 +156,37 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
       ),
     );
 
-  const uploadFile = (clientSecret: string, data: Uint8Array, params?: unknown): Result<FileObject> =>
+  /**
+   * The upload is recorded on the session before the bytes are stored: a crash in between leaves
+   * an event naming a file that does not exist (harmless: deleting it does nothing), never a
+   * stored file that redaction cannot find.
+   */
+  const uploadFile = (clientSecret: string, data: Uint8Array, params?: unknown, options?: EndUserRequestOptions): Result<FileObject> =>
     pipe(
       authorize(clientSecret),
-      TE.filterOrElse(
-        (session) => session.redaction === null && session.status === 'requires_input',
-        (session) => (session.redaction !== null ? redactedConflict('collect input for') : statusConflict('collect input for', session.status)),
-      ),
-      TE.chain(() => TE.fromEither(uploadParams(params ?? {}))),
-      TE.chain(({ purpose }) => {
+      TE.bindTo('session'),
+      TE.bind('params', () => TE.fromEither(uploadParams(params ?? {}))),
+      TE.bind('file', ({ params: { purpose } }) => {
         if (!(data instanceof Uint8Array)) return TE.left(invalidParameter('data', 'Invalid data: expected the file as a Uint8Array (a Buffer is one).'));
-        // Judged before storing, so a refused selfie never reaches the store.
-        const type = sniffContentType(data);
-        if (purpose === 'selfie' && type !== undefined && !isImage(type)) {
-          return TE.left(invalidParameter('data', 'Invalid data: a selfie must be a JPEG or PNG image.', 'file_invalid'));
-        }
         return pipe(
-          fileStore.put(data),
+          TE.fromEither(admitFile(data, fileStore.maxBytes)),
           TE.mapLeft((error) => fileError(error, 'data')),
-          TE.map((file): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
+          TE.filterOrElse(
+            (file) => purpose !== 'selfie' || isImage(file.type),
+            () => invalidParameter('data', 'Invalid data: a selfie must be a JPEG or PNG image.', 'file_invalid'),
+          ),
         );
       }),
+      TE.chainFirst(({ session, params: { purpose }, file }) =>
+        run(
+          verificationSessionDecider,
+          sessionStream(session.id),
+          { type: 'RecordFileUpload', file: file.id, purpose, ...addressed(session) },
+          contextFor(session, options),
+        ),
+      ),
+      TE.chainFirst(() => pipe(fileStore.put(data), TE.mapLeft((error) => fileError(error, 'data')))),
+      TE.map(({ params: { purpose }, file }): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
     );
 
   const retrieve = (clientSecret: string): Result<VerificationFlowObject> => pipe(authorize(clientSecret), TE.map(renderFlow));

@@ -65,6 +65,7 @@ export type VerificationSessionCommand =
   | ({ readonly type: 'ProvideIdNumber'; readonly idNumber: ProvidedIdNumber } & EndUserAddressed)
   | ({ readonly type: 'RecordConsent'; readonly granted: boolean } & EndUserAddressed)
   | ({ readonly type: 'SubmitCollectedInputs' } & EndUserAddressed)
+  | ({ readonly type: 'RecordFileUpload'; readonly file: string; readonly purpose: 'identity_document' | 'selfie' } & EndUserAddressed)
   | ({ readonly type: 'RecordUserFailure'; readonly lastError: LastError } & CallerAddressed)
   | ({ readonly type: 'CancelVerificationSession' } & CallerAddressed)
   | ({ readonly type: 'RedactVerificationSession'; readonly reason?: string } & CallerAddressed)

@@ -14,12 +14,12 @@ import type { SessionData } from './state.js';
 
 type EndUserCommand = Extract<
   VerificationSessionCommand,
-  { type: 'ProvideDocument' | 'ProvideSelfie' | 'ProvideIdNumber' | 'RecordConsent' | 'SubmitCollectedInputs' }
+  { type: 'ProvideDocument' | 'ProvideSelfie' | 'ProvideIdNumber' | 'RecordConsent' | 'SubmitCollectedInputs' | 'RecordFileUpload' }
 >;
 type Decision = E.Either<IdentityError, ReadonlyArray<VerificationSessionEvent>>;
 
 export const isEndUserCommand = (command: VerificationSessionCommand): command is EndUserCommand =>
-  ['ProvideDocument', 'ProvideSelfie', 'ProvideIdNumber', 'RecordConsent', 'SubmitCollectedInputs'].includes(command.type);
+  ['ProvideDocument', 'ProvideSelfie', 'ProvideIdNumber', 'RecordConsent', 'SubmitCollectedInputs', 'RecordFileUpload'].includes(command.type);
 
 const collectsIdNumber = (session: SessionData) => session.type === 'id_number' || session.options.document?.require_id_number === true;
 const collectsSelfie = (session: SessionData) => session.type === 'document' && session.options.document?.require_matching_selfie === true;
@@ -60,6 +60,8 @@ export const decideEndUser = (command: EndUserCommand, session: SessionData): De
         ]);
       }
       return session.collected.consentedAt === null ? E.right([event('VerificationSessionConsentGiven', { consented_at: command.now })]) : E.right([]);
+    case 'RecordFileUpload':
+      return E.right([event('VerificationSessionFileUploaded', { file: command.file, purpose: command.purpose, uploaded_at: command.now })]);
     case 'SubmitCollectedInputs': {
       const missing = missingInputs(session);
       if (missing.length > 0) return E.left(inputsMissing(missing));

@@ -103,6 +103,16 @@ export const VerificationSessionIdNumberProvided = defineEvent(
   t.type({ id_number: ProvidedIdNumberC, provided_at: t.number }),
 );
 
+/**
+ * A file the end user uploaded for this session, recorded before its bytes are stored, so that
+ * redaction finds every file of the session, including those never referenced by an input.
+ */
+export const VerificationSessionFileUploaded = defineEvent(
+  'VerificationSessionFileUploaded',
+  1,
+  t.type({ file: t.string, purpose: t.keyof({ identity_document: null, selfie: null }), uploaded_at: t.number }),
+);
+
 export const VerificationSessionConsentGiven = defineEvent('VerificationSessionConsentGiven', 1, t.type({ consented_at: t.number }));
 
 export const VerificationSessionUserFailureRecorded = defineEvent(
@@ -144,6 +154,7 @@ export const verificationSessionEvents = [
   VerificationSessionSelfieProvided,
   VerificationSessionIdNumberProvided,
   VerificationSessionConsentGiven,
+  VerificationSessionFileUploaded,
 ] as const;
 
 export type VerificationSessionEvent = EventOf<(typeof verificationSessionEvents)[number]>;

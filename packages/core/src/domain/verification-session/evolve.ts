@@ -101,6 +101,9 @@ const evolveSession = (session: SessionData, event: VerificationSessionEvent): S
       return { ...session, collected: collect(session, { selfie: event.data.selfie }) };
     case 'VerificationSessionIdNumberProvided':
       return { ...session, collected: collect(session, { idNumber: event.data.id_number }) };
+    // The upload itself changes nothing the session shows; the file counts once an input names it.
+    case 'VerificationSessionFileUploaded':
+      return session;
     case 'VerificationSessionConsentGiven':
       return { ...session, collected: collect(session, { consentedAt: event.data.consented_at }) };
   }

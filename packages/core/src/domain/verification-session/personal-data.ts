@@ -46,6 +46,7 @@ export const redactSessionEvent = (event: VerificationSessionEvent): Verificatio
       return { ...event, data: { ...event.data, id_number: { ...event.data.id_number, id_number: REDACTED } } };
     // File ids, capture flags, the document's kind and country, consent: kept, as in a redacted report.
     case 'VerificationSessionSelfieProvided':
+    case 'VerificationSessionFileUploaded':
     case 'VerificationSessionConsentGiven':
     case 'VerificationSessionSubmitted':
     case 'VerificationSessionUserFailureRecorded':

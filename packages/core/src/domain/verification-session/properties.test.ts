@@ -165,7 +165,8 @@ type EndUserInput =
   | { readonly type: 'ProvideSelfie'; readonly selfie: ProvidedSelfie }
   | { readonly type: 'ProvideIdNumber'; readonly idNumber: ProvidedIdNumber }
   | { readonly type: 'RecordConsent'; readonly granted: boolean }
-  | { readonly type: 'SubmitCollectedInputs' };
+  | { readonly type: 'SubmitCollectedInputs' }
+  | { readonly type: 'RecordFileUpload'; readonly file: string; readonly purpose: 'identity_document' | 'selfie' };
 
 const providedDocument: fc.Arbitrary<ProvidedDocument> = fc.record({
   type: fc.constantFrom(...DOCUMENT_TYPES),
@@ -181,6 +182,7 @@ const endUserInput: fc.Arbitrary<EndUserInput> = fc.oneof(
   pii('idnum').map((id_number) => ({ type: 'ProvideIdNumber' as const, idNumber: { id_number, id_number_type: 'us_ssn' as const } })),
   fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }).map((granted) => ({ type: 'RecordConsent' as const, granted })),
   fc.constant({ type: 'SubmitCollectedInputs' as const }),
+  fc.constantFrom('identity_document' as const, 'selfie' as const).map((purpose) => ({ type: 'RecordFileUpload' as const, file: 'file_upload', purpose })),
 );
 
 const otherMode = fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 });

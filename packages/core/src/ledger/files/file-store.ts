@@ -24,6 +24,8 @@ export type FileStoreError =
   | { readonly _tag: 'FileStoreFailure'; readonly reason: string };
 
 export interface FileStore {
+  /** The largest file `put` accepts. */
+  readonly maxBytes: number;
   readonly put: (bytes: Uint8Array) => TaskEither<FileStoreError, StoredFile>;
   readonly get: (id: string) => TaskEither<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }>;
   /** What is known of a file without reading it all; `FileNotFound` when absent. */

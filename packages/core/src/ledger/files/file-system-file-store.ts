@@ -49,6 +49,7 @@ export const createFileSystemFileStore = (options: FileSystemFileStoreOptions): 
     }, failure);
 
   return {
+    maxBytes,
     put: (bytes) =>
       pipe(
         TE.fromEither(admitFile(bytes, maxBytes)),

@@ -16,6 +16,7 @@ export const createMemoryFileStore = (options: { readonly maxBytes?: number } = 
     );
   };
   return {
+    maxBytes,
     put: (bytes) =>
       pipe(
         TE.fromEither(admitFile(bytes, maxBytes)),

@@ -79,5 +79,7 @@ const changedFields = (event: VerificationSessionEvent): ReadonlyArray<string> =
       return ['id_number'];
     case 'VerificationSessionConsentGiven':
       return ['consent'];
+    case 'VerificationSessionFileUploaded':
+      return ['files'];
   }
 };
