@@ -114,4 +114,19 @@ describe('idledger', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain(`FAIL modified: events.jsonl line 3 (leaf 2, event ${eventId})`);
   }, 30_000);
+  it('holds and retention sweep: a held session survives the sweep, the others are redacted', async () => {
+    const file = join(directory, 'retention.db');
+    expect((await run('demo', '--db', file)).code).toBe(0);
+    const listed = JSON.parse((await run('sessions', 'list', '--db', file, '--status', 'verified', '--json')).out) as Array<{ id: string; redaction: unknown }>;
+    const held = listed.find((session) => session.redaction === null)!;
+    const placed = await run('holds', 'place', held.id, '--db', file, '--reference', 'case-7', '--reason', 'litigation', '--json');
+    expect(placed.code).toBe(0);
+    expect(JSON.parse(placed.out)).toMatchObject({ object: 'legal_hold', subject: held.id, reference: 'case-7' });
+    const swept = await run('retention', 'sweep', '--db', file, '--policy', 'aml-test', '--period-days', '0.000001', '--json');
+    expect(swept.code).toBe(0);
+    const result = JSON.parse(swept.out) as { redacted: Array<string>; held: number };
+    expect(result.held).toBe(1);
+    expect(result.redacted).not.toContain(held.id);
+    expect((await run('retention', 'sweep', '--db', file, '--policy', 'p', '--period-days', 'soon')).code).toBe(2);
+  }, 30_000);
 });

@@ -52,7 +52,7 @@ export interface RebuildDiagnostics {
 }
 
 /** The ledger's own serializer: personal data sealed under per-session keys, every event chained. */
-const serializer = createEventSerializer(sealingPersonalData(createMemoryKeyStore()));
+export const serializer = createEventSerializer(sealingPersonalData(createMemoryKeyStore()));
 
 const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedCommand>, revisions: Map<string, ChainPosition>): Promise<number> => {
   let written = 0;
@@ -74,7 +74,7 @@ const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedComma
 };
 
 /** Writes at least `events` events; synchronous=NORMAL while generating (the log is scratch data), FULL again for the rebuild. */
-const generate = async (file: string, events: number): Promise<{ sessions: number; events: number }> => {
+export const generate = async (file: string, events: number): Promise<{ sessions: number; events: number }> => {
   const database = openLedgerDatabase(file, { synchronous: 'NORMAL' });
   const store = createSqliteEventStore(database);
   try {

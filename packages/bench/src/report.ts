@@ -147,8 +147,23 @@ export const printReport = (results: BenchResults): string => {
     }
     for (const note of results.list.notes) out.push(`   note: ${note}`);
   }
+  if (results.integrity !== undefined) {
+    const r = results.integrity;
+    out.push(`\n4. Integrity, on a log of ${r.events} chained and sealed events`);
+    out.push(
+      table(
+        ['step', 'seconds', 'events/s'],
+        [
+          ['sign a checkpoint over the whole log', fmt(r.checkpointSeconds, 2), fmt(r.checkpointEventsPerSecond, 0)],
+          [`audit export of everything (${r.bundleMB} MB)`, fmt(r.exportSeconds, 2), fmt(r.exportEventsPerSecond, 0)],
+          [`offline verification (${r.verified ? 'verified' : 'FAILED'})`, fmt(r.verifySeconds, 2), fmt(r.verifyRecordsPerSecond, 0)],
+        ],
+        'lrr',
+      ),
+    );
+  }
   if (results.checks !== undefined) {
-    out.push('\nChecks: the pure functions, one call at a time');
+    out.push('\n5. Checks: the pure functions, one call at a time');
     out.push(table(['check', 'calls', 'calls/s'], results.checks.pure.map((run) => [run.name, fmt(run.iterations), fmt(run.opsPerSecond)])));
     out.push('\n   end-user flow (create, 2 uploads, document, selfie, ID number, consent, submit, outcome), one at a time:');
     out.push(

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { openEmbeddedLedger, type EmbeddedLedger } from '@idledger/store-sqlite';
+import { openEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerConfig } from '@idledger/store-sqlite';
 import type { Io } from './output.js';
 
 /** Options every command takes. */
@@ -20,9 +20,10 @@ export const withLedger = async <A>(
   options: GlobalOptions,
   mode: 'read' | 'write',
   work: (ledger: EmbeddedLedger) => Promise<A>,
+  config: Partial<EmbeddedLedgerConfig> = {},
 ): Promise<A> => {
   if (mode === 'read' && !existsSync(options.db)) throw cliFailure(`No ledger at ${options.db}: pass --db <file>, or create one with 'idledger demo'.`);
-  const ledger = await openEmbeddedLedger({ file: options.db, apiKey: options.apiKey, processing: mode === 'write', simulatedDelayMs: 200 });
+  const ledger = await openEmbeddedLedger({ file: options.db, apiKey: options.apiKey, processing: mode === 'write', simulatedDelayMs: 200, ...config });
   try {
     return await work(ledger);
   } finally {

@@ -1,6 +1,7 @@
 import { Command as Commander, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_API_KEY, DEFAULT_DB, isCliFailure, type Command, type GlobalOptions } from './context.js';
 import { auditExport, auditVerify, keysPublic } from './commands/audit.js';
+import { liftHold, listHolds, placeHold, positiveDays, retentionSweep } from './commands/compliance.js';
 import { demo } from './commands/demo.js';
 import { history } from './commands/history.js';
 import { PROJECTIONS, rebuild } from './commands/rebuild.js';
@@ -115,6 +116,28 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .description('verify an export offline: signatures, files, every record, chain and inclusion proof; exit 1 on any failure')
     .requiredOption('--public-key <file>', "a file with the ledger's verifier key (from 'idledger keys public')")
     .action((dir: string, options, invoked: Commander) => run(auditVerify(dir))(options, invoked));
+
+  const holds = program.command('holds').description('legal holds: a held session, or any session of a held customer, cannot be redacted');
+  holds
+    .command('place <subject>')
+    .description('place a legal hold on a session (vs_…) or a customer (cus_…)')
+    .requiredOption('--reference <ref>', 'the matter, case or authority request')
+    .requiredOption('--reason <text>', 'why')
+    .action((subject: string, options, invoked: Commander) => run(placeHold(subject))(options, invoked));
+  holds
+    .command('lift <subject> <hold>')
+    .description('lift a legal hold')
+    .requiredOption('--reason <text>', 'why')
+    .action((subject: string, hold: string, options, invoked: Commander) => run(liftHold(subject, hold))(options, invoked));
+  holds.command('list <subject>').description('the legal holds on a session or customer').action((subject: string, options, invoked: Commander) => run(listHolds(subject))(options, invoked));
+
+  const retention = program.command('retention').description('retention of verification records');
+  retention
+    .command('sweep')
+    .description('redact every session whose retention period has passed since it ended, unless held')
+    .requiredOption('--policy <id>', 'the policy named in each redaction, e.g. aml-5y')
+    .requiredOption('--period-days <n>', 'how long records are kept after a session ends', positiveDays)
+    .action(run(retentionSweep));
 
   const keys = program.command('keys').description("the ledger's signing key");
   keys.command('public').description('print the verifier key of the checkpoint and export signer').action(run(keysPublic));

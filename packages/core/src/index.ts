@@ -38,3 +38,5 @@ export type { VerificationFlowObject, FileObject, EndUserRequestOptions } from '
 export type { DocumentInspection, FaceMatchOutcome, RegistryAnswer, RegistryQuestion } from './domain/checks/index.js';
 export { createMemoryKeyStore, type DataKey, type KeyLookup, type KeyStore, type KeyStoreError } from './ledger/personal-data/key-store.js';
 export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditExportError, type AuditExportQuery } from './export/audit-export.js';
+export { signCheckpoint, type LogCheckpointError, type SignedCheckpoint } from './export/log-checkpoint.js';
+export { startCheckpointer, type CheckpointSchedule, type Checkpointer } from './export/checkpointer.js';

@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createIdentityLedger,
   exportAudit,
+  signCheckpoint,
+  startCheckpointer,
   type AuditExportBundle,
+  type CheckpointSchedule,
   type AuditExportError,
   type AuditExportQuery,
   type IdentityLedger,
@@ -31,12 +34,20 @@ export interface EmbeddedLedgerConfig extends Omit<IdentityLedgerConfig, 'store'
    * `generateSignerKey` writes it). Default: one generated into the key file on first use.
    */
   readonly signingKey?: string;
+  /**
+   * Sign a checkpoint of the Merkle log on a schedule (each also recorded as a `CheckpointSigned`
+   * event): after `everyEvents` new events, or `everyMs` after the last one. Default: none, only
+   * `checkpointNow()` and each audit export sign one.
+   */
+  readonly checkpoints?: CheckpointSchedule;
 }
 
 export type EmbeddedLedger = IdentityLedger & {
   readonly readModel: SqliteReadModel;
   /** The signer of this ledger's checkpoints and exports (its name is the log's origin). */
   readonly signer: () => NoteSigner;
+  /** Signs and records a checkpoint over the whole log now; resolves with its tree size. */
+  readonly checkpointNow: () => Promise<E.Either<AuditExportError, bigint>>;
   /** An audit export bundle (files by name), under a checkpoint signed now over the whole log. */
   readonly exportAudit: (query?: AuditExportQuery) => Promise<E.Either<AuditExportError, AuditExportBundle>>;
   /** How many events the file holds. */
@@ -61,7 +72,7 @@ export const defaultKeyFile = (file: string): string => (file === ':memory:' ? '
  * read models, caught up from their checkpoint at start.
  */
 export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<EmbeddedLedger> => {
-  const { file, database: databaseOptions, keyFile, signingKey, ...ledgerConfig } = config;
+  const { file, database: databaseOptions, keyFile, signingKey, checkpoints, ...ledgerConfig } = config;
   const database = openLedgerDatabase(file, databaseOptions);
   const store = createSqliteEventStore(database);
   const ownKeys = ledgerConfig.keyStore === undefined ? openSqliteKeyStore(keyFile ?? defaultKeyFile(file)) : undefined;
@@ -79,28 +90,36 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
       if (ownKeys === undefined) throw Object.assign(new TypeError('Invalid idledger configuration: a custom keyStore needs a signingKey to sign exports'), { code: 'invalid_config' });
       return ownKeys.ledgerSigner();
     };
+    const eventCount = () => Number((countEvents.get() as { count: number | bigint }).count);
+    const logDeps = () => {
+      const chosen = signer();
+      return {
+        store,
+        serializer: ledger.serializer,
+        signer: chosen,
+        origin: chosen.name,
+        clock: ledgerConfig.clock ?? (() => new Date()),
+        newEventId: () => randomUUID(),
+        actor: { type: 'system', component: 'checkpoint' } as const,
+      };
+    };
+    // Only a ledger that processes (not a read-only look) signs on a schedule.
+    const checkpointer =
+      checkpoints === undefined || ledgerConfig.processing === false
+        ? undefined
+        : startCheckpointer(
+            { ...logDeps(), eventCount, onError: (error) => ledgerConfig.onBackgroundError?.(error, '') },
+            checkpoints,
+          );
     return {
       ...ledger,
       readModel,
       signer,
-      exportAudit: async (query) => {
-        const chosen = signer();
-        return exportAudit(
-          {
-            store,
-            serializer: ledger.serializer,
-            signer: chosen,
-            origin: chosen.name,
-            generator: 'idledger 0.1.0',
-            clock: ledgerConfig.clock ?? (() => new Date()),
-            newEventId: () => randomUUID(),
-            actor: { type: 'system', component: 'audit-export' },
-          },
-          query,
-        );
-      },
-      eventCount: () => Number((countEvents.get() as { count: number | bigint }).count),
+      checkpointNow: async () => (checkpointer === undefined ? E.map((signed: { readonly size: bigint }) => signed.size)(await signCheckpoint(logDeps())) : checkpointer.checkpointNow()),
+      exportAudit: async (query) => exportAudit({ ...logDeps(), actor: { type: 'system', component: 'audit-export' }, generator: 'idledger 0.1.0' }, query),
+      eventCount,
       close: async () => {
+        await checkpointer?.stop();
         await ledger.close();
         await store.close();
         database.close();

@@ -24,6 +24,7 @@ import { createTestModeProviders, unconfiguredProviders } from '../ledger/provid
 import type { Providers } from '../ledger/providers/ports.js';
 import { createEndUserOperations } from './end-user.js';
 import type { Verifier } from '../ledger/verifier.js';
+import { createComplianceOperations } from './compliance.js';
 import { createCustomerOperations } from './customers.js';
 import { createHistoryOperations, type HistoryQuery } from './history.js';
 import { randomIds, sessionToken, type IdSource } from './ids.js';
@@ -51,6 +52,11 @@ const SettingsC = t.partial({
   maxFileBytes: t.number,
   /** Settings of the built-in checks (docs/checks.md). */
   checks: t.partial({ supportedCountries: t.array(t.string), minimumAge: t.number, providerTimeoutMs: t.number }),
+  /**
+   * Keep verification records for a period after a session ends (opt-in; without it redaction is
+   * exactly Stripe's). `erasureWins` lets a redaction request erase a record still under retention.
+   */
+  retention: t.intersection([t.type({ id: t.string, periodDays: t.number }), t.partial({ erasureWins: t.boolean })]),
 });
 
 export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
@@ -106,6 +112,10 @@ const checkSettings = (config: IdentityLedgerConfig) =>
       () => 'apiKey must be a secret key: sk_test_…, sk_live_…, rk_test_… or rk_live_…',
     ),
     E.filterOrElse(
+      (settings) => settings.retention === undefined || (Number.isFinite(settings.retention.periodDays) && settings.retention.periodDays > 0 && settings.retention.id.length > 0),
+      () => 'retention needs a non-empty id and a positive periodDays',
+    ),
+    E.filterOrElse(
       (settings) => settings.hostedFlowBaseUrl === undefined || /^https?:\/\/\S+$/.test(settings.hostedFlowBaseUrl),
       () => 'hostedFlowBaseUrl must be an absolute http(s) URL',
     ),
@@ -157,7 +167,12 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     lastWritten: 'start',
   };
 
-  const sessions = createVerificationSessionOperations(runtime);
+  const retention = settings.right.retention;
+  const compliance = createComplianceOperations(
+    runtime,
+    retention === undefined ? undefined : { id: retention.id, periodDays: retention.periodDays, erasureWins: retention.erasureWins ?? false },
+  );
+  const sessions = createVerificationSessionOperations(runtime, compliance.guardRedaction);
   const reports = createVerificationReportOperations(runtime);
   const customers = createCustomerOperations(runtime);
   const testHelpers = createTestHelperOperations(runtime);
@@ -219,6 +234,11 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       customers,
       testHelpers: { identity: { verificationSessions: testHelpers } },
       history,
+    },
+    /** Legal holds and retention (opt-in): see docs/compliance.md. */
+    compliance: {
+      legalHolds: promiseFace(compliance.legalHolds),
+      retention: { sweep: () => toPromise(compliance.retention.sweep()) },
     },
     /** The audit trail of one session, in order: who did what, when, under which request. */
     audit: (sessionId: string, options?: RequestOptions) => toPromise(history.audit(sessionId, options)),

@@ -77,7 +77,10 @@ export const sessionAt = (runtime: LedgerRuntime, stream: string, revision: bigi
     }),
   );
 
-export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
+/** Checked before a redaction is decided; the embedded retention and legal holds plug in here. */
+export type RedactionGuard = (caller: Caller, sessionId: string) => TE.TaskEither<IdentityError, void>;
+
+export const createVerificationSessionOperations = (runtime: LedgerRuntime, guardRedaction: RedactionGuard = () => TE.right(undefined)) => {
   const run = execute(runtime);
   const withKey = idempotent(runtime);
   const decodeId = decodeObjectId('vs_', 'VerificationSession');
@@ -165,6 +168,7 @@ export const createVerificationSessionOperations = (runtime: LedgerRuntime) => {
         TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
         TE.bind('id', () => TE.fromEither(decodeId(id))),
         TE.bind('params', () => TE.fromEither(decode(params ?? {}))),
+        TE.chainFirst(({ caller, id }) => (type === 'RedactVerificationSession' ? guardRedaction(caller, id) : TE.right(undefined))),
         TE.chain(({ caller, id, params }) =>
           dispatch({ type, sessionId: id, livemode: caller.livemode, now: nowSeconds(runtime) }, caller, fingerprintOf(operation, id, params), params.expand),
         ),

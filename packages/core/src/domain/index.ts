@@ -18,6 +18,7 @@ export * from './verification-session/as-of.js';
 export * from './verification-session/personal-data.js';
 export * from './customer/customer.js';
 export * from './ledger-checkpoint.js';
+export * from './compliance/compliance.js';
 export * as params from './params/index.js';
 export * from './checks/index.js';
 export * from './shared/end-user-inputs.js';

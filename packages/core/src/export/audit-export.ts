@@ -5,32 +5,24 @@ import {
   MANIFEST,
   MANIFEST_SIGNATURE,
   canonicalJson,
-  createMerkleTree,
   digestHex,
-  formatCheckpoint,
-  leafData,
-  leafHash,
   manifestSignatureText,
   signNote,
   toHex,
-  type Digest,
   type ExportPayload,
   type ExportRecord,
   type Manifest,
-  type NoteSigner,
 } from '@idledger/integrity';
 import * as E from 'fp-ts/lib/Either.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
 import type { VerificationSessionEvent } from '../domain/verification-session/events.js';
 import type { VerificationSessionState } from '../domain/verification-session/state.js';
-import { EventMetadataC } from '../ledger/envelope.js';
-import type { EventStore, JsonValue, RecordedEvent } from '../ledger/event-store/port.js';
-import { GENESIS, eventHeader } from '../ledger/integrity.js';
+import type { JsonValue } from '../ledger/event-store/port.js';
+import { eventHeader } from '../ledger/integrity.js';
 import { SEALED_FIELD } from '../ledger/personal-data/sealed-data.js';
-import type { EventSerializer } from '../ledger/serializer.js';
 import { CHECKPOINT_STREAM, CUSTOMER_STREAM_PREFIX, SESSION_STREAM_PREFIX, customerStream, sessionStream } from '../ledger/streams.js';
 import { toCsv } from './csv.js';
-import { recordCheckpoint, type CheckpointDeps } from './record-checkpoint.js';
+import { scanLog, signAndRecord, type LogCheckpointDeps, type LogCheckpointError } from './log-checkpoint.js';
 
 /**
  * An audit export for regulators and investigators: every selected event as a canonical JSONL
@@ -48,18 +40,11 @@ export interface AuditExportQuery {
   readonly includePersonalData?: boolean;
 }
 
-export interface AuditExportDeps extends CheckpointDeps {
-  readonly store: EventStore;
-  readonly serializer: EventSerializer;
-  readonly signer: NoteSigner;
-  readonly origin: string;
+export interface AuditExportDeps extends LogCheckpointDeps {
   readonly generator: string;
 }
 
-export type AuditExportError =
-  | { readonly _tag: 'UnchainedEvent'; readonly eventId: string; readonly position: bigint }
-  | { readonly _tag: 'InconsistentWithCheckpoint'; readonly size: string; readonly expected: string; readonly found: string }
-  | { readonly _tag: 'ExportFailed'; readonly message: string };
+export type AuditExportError = LogCheckpointError;
 
 export interface AuditExportBundle {
   /** File name (relative to the export directory) → bytes. */
@@ -75,11 +60,6 @@ interface Selected {
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-const chainOf = (recorded: RecordedEvent) => {
-  const metadata = EventMetadataC.decode(recorded.metadata);
-  return E.isRight(metadata) ? metadata.right : undefined;
-};
-
 /** The stored data without its seal: exactly the clear data the header hashed. */
 const publicData = (data: JsonValue): JsonValue => {
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !(SEALED_FIELD in data)) return data;
@@ -90,7 +70,6 @@ const publicData = (data: JsonValue): JsonValue => {
 const statusOf = (state: VerificationSessionState | undefined) => (state?._tag === 'Existing' ? state.session.status : null);
 
 export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery = {}): Promise<E.Either<AuditExportError, AuditExportBundle>> => {
-  const leaves: Array<Digest> = [];
   const selected: Array<Selected> = [];
   const sessionStates = new Map<string, VerificationSessionState>();
   const chosenStreams = new Set<string>([
@@ -98,20 +77,8 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
     ...(query.customer === undefined ? [] : [customerStream(query.customer)]),
   ]);
   const everyStream = query.session === undefined && query.customer === undefined;
-  let lastCheckpoint: { size: string; root_hash: string } | undefined;
-  // Every stream's latest chain hash, so a record whose predecessor is not exported still names it.
-  const headOfStream = new Map<string, string>();
 
-  for await (const recorded of deps.store.readAll()) {
-    const metadata = chainOf(recorded);
-    if (metadata?.integrity === undefined) return E.left({ _tag: 'UnchainedEvent', eventId: recorded.id, position: recorded.position });
-    const { integrity, ...clearMetadata } = metadata;
-    const leafIndex = leaves.length;
-    leaves.push(leafHash(leafData(recorded.position, recorded.streamName, recorded.revision, integrity.hash)));
-    const previous = headOfStream.get(recorded.streamName) ?? GENESIS;
-    headOfStream.set(recorded.streamName, integrity.hash);
-
-    const decoded = deps.serializer.deserialize(recorded);
+  const scanned = await scanLog(deps, ({ recorded, leafIndex, integrity, clearMetadata, previous, decoded }) => {
     const stream = recorded.streamName;
     let statusBefore: string | null = null;
     let statusAfter: string | null = null;
@@ -124,11 +91,9 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
       const created = decoded.right.event;
       if (created.type === 'VerificationSessionCreated' && query.customer !== undefined && created.data.related_customer === query.customer) chosenStreams.add(stream);
     }
-    if (E.isRight(decoded) && decoded.right.event.type === 'CheckpointSigned') lastCheckpoint = decoded.right.event.data;
-
     const inTime = (query.from === undefined || recorded.recordedAt >= query.from) && (query.to === undefined || recorded.recordedAt < query.to);
     const inScope = everyStream ? stream.startsWith(SESSION_STREAM_PREFIX) || stream.startsWith(CUSTOMER_STREAM_PREFIX) || stream === CHECKPOINT_STREAM : chosenStreams.has(stream);
-    if (!inTime || !inScope) continue;
+    if (!inTime || !inScope) return E.right(undefined);
 
     const opened = deps.serializer.open(recorded);
     if (E.isLeft(opened)) return E.left({ _tag: 'ExportFailed', message: `event ${recorded.id}: personal data unreadable (${opened.left._tag})` });
@@ -154,25 +119,17 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
         status_after: statusAfter,
       },
     });
-  }
-
-  const tree = createMerkleTree(leaves);
-  if (lastCheckpoint !== undefined) {
-    const size = Number(lastCheckpoint.size);
-    const found = size <= tree.size ? toHex(tree.root(size)) : 'beyond the log';
-    if (found !== lastCheckpoint.root_hash) return E.left({ _tag: 'InconsistentWithCheckpoint', size: lastCheckpoint.size, expected: lastCheckpoint.root_hash, found });
-  }
-  const size = BigInt(tree.size);
-  const rootHash = tree.root();
-  const note = signNote(formatCheckpoint({ origin: deps.origin, size, rootHash, extensions: [] }), [deps.signer]);
-  if (E.isLeft(note)) return E.left({ _tag: 'ExportFailed', message: `signing the checkpoint: ${note.left._tag}` });
-  const recordedCheckpoint = await recordCheckpoint(deps, { origin: deps.origin, size, rootHash, note: note.right, signer: deps.signer });
-  if (E.isLeft(recordedCheckpoint)) return E.left({ _tag: 'ExportFailed', message: recordedCheckpoint.left });
+    return E.right(undefined);
+  });
+  if (E.isLeft(scanned)) return scanned;
+  const signed = await signAndRecord(deps, scanned.right);
+  if (E.isLeft(signed)) return signed;
+  const { tree, note, size, rootHash } = signed.right;
 
   const lines = selected.map(({ record, leafIndex }) => canonicalJson({ ...record, inclusion_proof: tree.inclusionProof(leafIndex, tree.size).map(toHex) }));
   const jsonl = utf8(lines.map((line) => `${line}\n`).join(''));
   const csv = utf8(toCsv(CSV_HEADER, selected.map(({ record }) => csvRow(record))));
-  const checkpointNote = utf8(note.right);
+  const checkpointNote = utf8(note);
   const verifierKey = utf8(`${deps.signer.verifierKey}\n`);
   const keyFile = `keys/${deps.signer.name.replaceAll('/', '_')}.pub`;
   const described = (name: string, bytes: Uint8Array) => ({ name, sha256: digestHex(bytes), size: bytes.length });

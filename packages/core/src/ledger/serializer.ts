@@ -13,7 +13,8 @@ import type { CommandContext, EventMetadata, LedgerEvent } from './envelope.js';
 import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
 import { plainPersonalData, type OpenedData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
-import { CHECKPOINT_STREAM, SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { CHECKPOINT_STREAM, COMPLIANCE_STREAM_PREFIX, SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
+import { complianceEvents, decodeComplianceEvent, type ComplianceEvent } from '../domain/compliance/compliance.js';
 import { checkpointEvents, decodeCheckpointEvent, type CheckpointEvent } from '../domain/ledger-checkpoint.js';
 import { chainLink, eventHeader, newPayloadSalt, type ChainPosition } from './integrity.js';
 import { toBase64 } from '@idledger/integrity';
@@ -24,7 +25,7 @@ import { toBase64 } from '@idledger/integrity';
  * under the subject's data key (see personal-data/).
  */
 
-export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent | CheckpointEvent;
+export type LedgerDomainEvent = VerificationSessionEvent | CustomerEvent | CheckpointEvent | ComplianceEvent;
 
 const redactEvent = (stream: string, event: LedgerDomainEvent): LedgerDomainEvent => {
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return redactSessionEvent(event as VerificationSessionEvent);
@@ -33,7 +34,7 @@ const redactEvent = (stream: string, event: LedgerDomainEvent): LedgerDomainEven
 };
 
 const schemaVersions = new Map<string, number>(
-  [...verificationSessionEvents, ...customerEvents, ...checkpointEvents].map((definition) => [definition.type, definition.schemaVersion]),
+  [...verificationSessionEvents, ...customerEvents, ...checkpointEvents, ...complianceEvents].map((definition) => [definition.type, definition.schemaVersion]),
 );
 
 export type DeserializeError =
@@ -121,6 +122,7 @@ const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, 
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return decodeVerificationSessionEvent(type, schemaVersion, data);
   if (stream.startsWith(CUSTOMER_STREAM_PREFIX)) return decodeCustomerEvent(type, schemaVersion, data);
   if (stream === CHECKPOINT_STREAM) return decodeCheckpointEvent(type, schemaVersion, data);
+  if (stream.startsWith(COMPLIANCE_STREAM_PREFIX)) return decodeComplianceEvent(type, schemaVersion, data);
   return E.left({ _tag: 'UnknownEventType', type });
 };
 

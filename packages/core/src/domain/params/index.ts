@@ -10,3 +10,4 @@ export * from './customer.js';
 export * from './object-id.js';
 export * from './test-helpers.js';
 export * from './end-user.js';
+export * from './compliance.js';

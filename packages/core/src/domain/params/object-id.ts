@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { invalidParameter, type IdentityError } from '../errors.js';
 import { MAX_STRING_LENGTH, charLength, kindOf, tooLong } from './primitives.js';
 
-export type ObjectIdPrefix = 'vs_' | 'vr_' | 'cus_';
+export type ObjectIdPrefix = 'vs_' | 'vr_' | 'cus_' | 'lh_';
 
 const WHITESPACE = /\s/;
 

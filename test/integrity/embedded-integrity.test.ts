@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEmbeddedLedger, openLedgerDatabase } from '@idledger/store-sqlite';
+import { EVENTS_JSONL, openNote, parseCheckpoint, verifyExport } from '@idledger/integrity';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * Tamper evidence on the embedded file: checkpoints signed on a schedule, an event edited in the
+ * file shows up as a broken chain in the next export, and a rewritten chain hash makes the
+ * ledger refuse to sign a checkpoint that contradicts the last one.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'idledger-integrity-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const checkpointEvents = (file: string) => {
+  const database = openLedgerDatabase(file);
+  try {
+    return (database.prepare("SELECT data FROM events WHERE stream = 'ledger_checkpoints' ORDER BY position").all() as Array<{ data: string }>).map(
+      (row) => JSON.parse(row.data) as { size: string; note: string },
+    );
+  } finally {
+    database.close();
+  }
+};
+
+describe('integrity of the embedded ledger', () => {
+  it('signs checkpoints on a schedule, and not again while idle', async () => {
+    const file = join(dir, 'scheduled.db');
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0, checkpoints: { everyEvents: 4 } });
+    for (let i = 0; i < 6; i++) await ledger.identity.verificationSessions.create({ type: 'document' });
+    for (let waited = 0; checkpointEvents(file).length === 0 && waited < 5000; waited += 50) await delay(50);
+    const signed = checkpointEvents(file);
+    expect(signed.length).toBeGreaterThan(0);
+    const opened = openNote(signed[0]!.note, [ledger.signer()]);
+    expect(E.isRight(opened)).toBe(true);
+    if (E.isRight(opened)) expect(E.isRight(parseCheckpoint(opened.right.text))).toBe(true);
+    await delay(1500);
+    const idle = checkpointEvents(file).length;
+    await delay(1200);
+    expect(checkpointEvents(file).length).toBe(idle);
+    await ledger.close();
+  });
+
+  it('names an event edited inside the file as a broken chain in the next export', async () => {
+    const file = join(dir, 'edited.db');
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    const session = await ledger.identity.verificationSessions.create({ type: 'document', client_reference_id: 'order-1' });
+    await ledger.testHelpers.identity.verificationSessions.verify(session.id);
+    await ledger.whenIdle();
+    await ledger.close();
+
+    const database = openLedgerDatabase(file);
+    const edited = database.prepare("SELECT event_id, data FROM events WHERE type = 'VerificationSessionCreated'").get() as { event_id: string; data: string };
+    database.prepare('UPDATE events SET data = ? WHERE event_id = ?').run(edited.data.replace('order-1', 'order-2'), edited.event_id);
+    database.close();
+
+    const reopened = await openEmbeddedLedger({ file, processing: false });
+    const bundle = await reopened.exportAudit();
+    if (E.isLeft(bundle)) throw new Error(JSON.stringify(bundle.left));
+    const result = verifyExport(bundle.right.files, [reopened.signer()]);
+    expect(result.ok).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'chain', record: expect.objectContaining({ eventId: edited.event_id }) }));
+    expect(new TextDecoder().decode(bundle.right.files.get(EVENTS_JSONL))).toContain('order-2');
+    await reopened.close();
+  });
+
+  it('refuses to sign a checkpoint once a signed part of the log was rewritten', async () => {
+    const file = join(dir, 'rewritten.db');
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    await ledger.identity.verificationSessions.create({ type: 'document' });
+    expect(E.isRight(await ledger.checkpointNow())).toBe(true);
+    await ledger.close();
+
+    const database = openLedgerDatabase(file);
+    const first = database.prepare('SELECT event_id, metadata FROM events ORDER BY position LIMIT 1').get() as { event_id: string; metadata: string };
+    const metadata = JSON.parse(first.metadata) as { integrity: { hash: string } };
+    metadata.integrity.hash = metadata.integrity.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    database.prepare('UPDATE events SET metadata = ? WHERE event_id = ?').run(JSON.stringify(metadata), first.event_id);
+    database.close();
+
+    const reopened = await openEmbeddedLedger({ file, processing: false });
+    expect(await reopened.checkpointNow()).toMatchObject(E.left({ _tag: 'InconsistentWithCheckpoint', size: '1' }));
+    await reopened.close();
+  });
+});
