@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChecksBenchmark, type ChecksResult } from './checks.js';
 import { runLifecycleBenchmark, type LifecycleResult } from './lifecycle.js';
 import { runIntegrityBenchmark, type IntegrityResult } from './integrity.js';
 import { runListBenchmark, type ListResult } from './list.js';
@@ -17,7 +18,7 @@ import { log, round } from './support.js';
  *
  * Flags (environment variables in brackets):
  *   --quick                       small sizes, for a smoke run in seconds (BENCH_QUICK=1)
- *   --only=lifecycle,rebuild,list which benchmarks (BENCH_ONLY)
+ *   --only=lifecycle,rebuild,list,checks which benchmarks (BENCH_ONLY)
  *   --lifecycles=N                lifecycles per contender (BENCH_LIFECYCLES, default 2000)
  *   --warmup=N                    untimed lifecycles first (BENCH_WARMUP, default 100)
  *   --rounds=N                    the lifecycle contenders take turns in N rounds (BENCH_ROUNDS, default 10)
@@ -26,6 +27,8 @@ import { log, round } from './support.js';
  *   --list-iterations=N           pages per query and size (BENCH_LIST_ITERATIONS, default 500)
  *   --list-budget=S               seconds of building the list read model before stopping (BENCH_LIST_BUDGET, default 120)
  *   --integrity-events=N          log size for checkpoint, export and verify (BENCH_INTEGRITY_EVENTS, default 100000)
+ *   --checks-iterations=N         calls of each pure check (BENCH_CHECKS_ITERATIONS, default 200000)
+ *   --checks-flows=N              end-user flows per ledger (BENCH_CHECKS_FLOWS, default 500)
  *   --no-diagnostics              skip the diagnostic passes: synchronous=NORMAL lifecycles, per-statement
  *                                 SQLite timings, read-path rates (BENCH_DIAGNOSTICS=0)
  *   --out=FILE                    where to write the JSON (default packages/bench/results/latest.json)
@@ -36,7 +39,8 @@ type Task =
   | { readonly kind: 'lifecycle'; readonly lifecycles: number; readonly warmup: number; readonly rounds: number; readonly diagnostics: boolean }
   | { readonly kind: 'rebuild'; readonly events: number; readonly diagnostics: boolean }
   | { readonly kind: 'list'; readonly sizes: ReadonlyArray<number>; readonly iterations: number; readonly budget: number }
-  | { readonly kind: 'integrity'; readonly events: number };
+  | { readonly kind: 'integrity'; readonly events: number }
+  | { readonly kind: 'checks'; readonly iterations: number; readonly flows: number };
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -47,6 +51,7 @@ export interface BenchResults {
   readonly rebuildMemoryGrowth?: { readonly smallEvents: number; readonly largeEvents: number; readonly heapGrowthRatio: number; readonly flat: boolean };
   readonly list?: ListResult;
   readonly integrity?: IntegrityResult;
+  readonly checks?: ChecksResult;
   readonly totalSeconds: number;
 }
 
@@ -62,6 +67,8 @@ const runTask = async (task: Task): Promise<unknown> => {
       return runIntegrityBenchmark(task.events);
     case 'list':
       return runListBenchmark({ sizes: task.sizes, iterations: task.iterations, buildBudgetSeconds: task.budget, batchEvents: 10_000 });
+    case 'checks':
+      return runChecksBenchmark({ iterations: task.iterations, flows: task.flows });
   }
 };
 
@@ -104,7 +111,7 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     if (match === null) throw new Error(`Unknown argument '${arg}' (see the flags at the top of packages/bench/src/main.ts)`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'integrity-events', 'no-diagnostics', 'out'];
+  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'integrity-events', 'checks-iterations', 'checks-flows', 'no-diagnostics', 'out'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flags.has('quick') || process.env.BENCH_QUICK === '1';
   const setting = (flag: string, env: string, full: string, quickValue: string): string => flags.get(flag) ?? process.env[env] ?? (quick ? quickValue : full);
@@ -114,8 +121,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     return n;
   };
   const ints = (name: string, value: string): Array<number> => value.split(',').filter((v) => v !== '').map((v) => int(name, v));
-  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list,integrity', 'lifecycle,rebuild,list,integrity').split(','));
-  for (const name of only) if (!['lifecycle', 'rebuild', 'list', 'integrity'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
+  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list,integrity,checks', 'lifecycle,rebuild,list,integrity,checks').split(','));
+  for (const name of only) if (!['lifecycle', 'rebuild', 'list', 'integrity', 'checks'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
   return {
     quick,
     only,
@@ -127,6 +134,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     listIterations: int('list-iterations', setting('list-iterations', 'BENCH_LIST_ITERATIONS', '500', '50')),
     listBudget: int('list-budget', setting('list-budget', 'BENCH_LIST_BUDGET', '120', '60')),
     integrityEvents: int('integrity-events', setting('integrity-events', 'BENCH_INTEGRITY_EVENTS', '100000', '3000')),
+    checksIterations: int('checks-iterations', setting('checks-iterations', 'BENCH_CHECKS_ITERATIONS', '200000', '5000')),
+    checksFlows: int('checks-flows', setting('checks-flows', 'BENCH_CHECKS_FLOWS', '500', '20')),
     diagnostics: !flags.has('no-diagnostics') && process.env.BENCH_DIAGNOSTICS !== '0',
     out: flags.get('out') ?? join(dirname(here), '..', 'results', 'latest.json'),
   };
@@ -178,6 +187,9 @@ const main = async (): Promise<void> => {
   }
   if (args.only.has('integrity')) {
     results.integrity = await inChild<IntegrityResult>({ kind: 'integrity', events: args.integrityEvents });
+  }
+  if (args.only.has('checks')) {
+    results.checks = await inChild<ChecksResult>({ kind: 'checks', iterations: args.checksIterations, flows: args.checksFlows });
   }
   results.totalSeconds = round((performance.now() - started) / 1000, 1);
 

@@ -162,5 +162,16 @@ export const printReport = (results: BenchResults): string => {
       ),
     );
   }
+  if (results.checks !== undefined) {
+    out.push('\n5. Checks: the pure functions, one call at a time');
+    out.push(table(['check', 'calls', 'calls/s'], results.checks.pure.map((run) => [run.name, fmt(run.iterations), fmt(run.opsPerSecond)])));
+    out.push('\n   end-user flow (create, 2 uploads, document, selfie, ID number, consent, submit, outcome), one at a time:');
+    out.push(
+      table(
+        ['ledger', 'flows', 'verified', 'flows/s', 'p50 ms', 'p99 ms', 'max ms'],
+        results.checks.flows.map((run) => [run.name, fmt(run.flows), fmt(run.verified), fmt(run.flowsPerSecond, 1), ms(run.latency.p50Ms), ms(run.latency.p99Ms), ms(run.latency.maxMs)]),
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 };

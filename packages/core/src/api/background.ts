@@ -6,6 +6,9 @@ import { createSessionProcessor } from '../ledger/processors/session-processor.j
 import { sessionStream } from '../ledger/streams.js';
 import type { KeyStore } from '../ledger/personal-data/key-store.js';
 import type { Verifier } from '../ledger/verifier.js';
+import { apiError } from '../domain/errors.js';
+import type { VerificationSessionEvent } from '../domain/verification-session/events.js';
+import type { FileStore } from '../ledger/files/file-store.js';
 import { execute, type LedgerRuntime } from './runtime.js';
 
 /**
@@ -21,6 +24,7 @@ export const createProcessManagerRuntime = (
     readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
     readonly onError: (error: unknown, sessionId: string) => void;
     readonly keyStore: KeyStore;
+    readonly fileStore: FileStore;
   },
 ) => {
   const run = execute(runtime);
@@ -35,6 +39,21 @@ export const createProcessManagerRuntime = (
     retry: options.retry,
     onError: options.onError,
     onSubscriptionError: (error) => options.onError(error, ''),
+    deleteFiles: (sessionId) =>
+      pipe(
+        loadStream(runtime, verificationSessionDecider, sessionStream(sessionId)),
+        TE.map(({ history }) => uploadedFiles(history.map(({ event }) => event as VerificationSessionEvent))),
+        TE.chain((ids) =>
+          pipe(
+            ids.map((id) => options.fileStore.delete(id)),
+            TE.sequenceSeqArray,
+            TE.bimap(
+              (error) => apiError(`The file store failed while deleting a redacted session's files: ${error._tag === 'FileStoreFailure' ? error.reason : error._tag}`),
+              () => undefined,
+            ),
+          ),
+        ),
+      )(),
     erasePersonalData: (sessionId) => options.keyStore.destroy(sessionStream(sessionId), runtime.clock()),
     execute: (command, cause) => {
       const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';
@@ -66,3 +85,15 @@ export const createProcessManagerRuntime = (
   };
 };
 
+
+/** Every file the end user handed over in a session's history: document images and selfies. */
+export const uploadedFiles = (events: ReadonlyArray<VerificationSessionEvent>): ReadonlyArray<string> => [
+  ...new Set(
+    events.flatMap((event) => {
+      if (event.type === 'VerificationSessionDocumentProvided') return [event.data.document.front, ...(event.data.document.back === null ? [] : [event.data.document.back])];
+      if (event.type === 'VerificationSessionSelfieProvided') return [event.data.selfie.selfie];
+      if (event.type === 'VerificationSessionFileUploaded') return [event.data.file];
+      return [];
+    }),
+  ),
+];

@@ -16,6 +16,13 @@ import { createMemoryKeyStore, type KeyStore } from '../ledger/personal-data/key
 import { sealingPersonalData } from '../ledger/personal-data/sealed-data.js';
 import { createEventSerializer } from '../ledger/serializer.js';
 import { createTestModeVerifier } from '../ledger/test-mode-verifier.js';
+import { createCheckingVerifier } from '../ledger/checking-verifier.js';
+import { createFileSystemFileStore } from '../ledger/files/file-system-file-store.js';
+import type { FileStore } from '../ledger/files/file-store.js';
+import { createMemoryFileStore } from '../ledger/files/memory-file-store.js';
+import { createTestModeProviders, unconfiguredProviders } from '../ledger/providers/test-mode-providers.js';
+import type { Providers } from '../ledger/providers/ports.js';
+import { createEndUserOperations } from './end-user.js';
 import type { Verifier } from '../ledger/verifier.js';
 import { createComplianceOperations } from './compliance.js';
 import { createCustomerOperations } from './customers.js';
@@ -40,6 +47,11 @@ const SettingsC = t.partial({
   verifierRetryMaxDelayMs: t.number,
   /** Run verification and redaction in this process (default true). Read-only tools turn it off. */
   processing: t.boolean,
+  /** Where uploaded files are kept (the file-system file store); in memory when absent. */
+  filesDirectory: t.string,
+  maxFileBytes: t.number,
+  /** Settings of the built-in checks (docs/checks.md). */
+  checks: t.partial({ supportedCountries: t.array(t.string), minimumAge: t.number, providerTimeoutMs: t.number }),
   /**
    * Keep verification records for a period after a session ends (opt-in; without it redaction is
    * exactly Stripe's). `erasureWins` lets a redaction request erase a record still under retention.
@@ -52,8 +64,15 @@ export interface IdentityLedgerConfig extends t.TypeOf<typeof SettingsC> {
   readonly store?: EventStore;
   /** Default: a fresh in-memory read model, rebuilt from the store at start. */
   readonly readModel?: ReadModel;
-  /** Default: the test-mode verifier (outcomes chosen through the test helpers). */
+  /**
+   * Default: the checking verifier — the real checks for submissions made through the
+   * verification flow, the explicit outcomes of the test helpers otherwise.
+   */
   readonly verifier?: Verifier;
+  /** Where uploaded files live. Default: the file-system store in `filesDirectory`, else memory. */
+  readonly fileStore?: FileStore;
+  /** Outside providers per mode. Test mode defaults to the deterministic test-mode providers; live mode has none built in. */
+  readonly providers?: { readonly test?: Providers; readonly live?: Providers };
   readonly clock?: () => Date;
   readonly ids?: Partial<IdSource>;
   /**
@@ -77,7 +96,7 @@ const cursorsOf = (params: Record<string, unknown> | undefined): { starting_afte
   ...(typeof params?.ending_before === 'string' ? { ending_before: params.ending_before } : {}),
 });
 
-const COLLABORATORS = ['store', 'readModel', 'verifier', 'clock', 'ids', 'keyStore', 'onUndecodableEvent', 'onBackgroundError'];
+const COLLABORATORS = ['store', 'readModel', 'verifier', 'fileStore', 'providers', 'clock', 'ids', 'keyStore', 'onUndecodableEvent', 'onBackgroundError'];
 const KNOWN_KEYS = new Set([...Object.keys(SettingsC.props), ...COLLABORATORS]);
 
 const checkSettings = (config: IdentityLedgerConfig) =>
@@ -99,6 +118,14 @@ const checkSettings = (config: IdentityLedgerConfig) =>
     E.filterOrElse(
       (settings) => settings.hostedFlowBaseUrl === undefined || /^https?:\/\/\S+$/.test(settings.hostedFlowBaseUrl),
       () => 'hostedFlowBaseUrl must be an absolute http(s) URL',
+    ),
+    E.filterOrElse(
+      (settings) => (settings.checks?.supportedCountries ?? []).every((code) => /^[A-Z]{2}$/.test(code)),
+      () => 'checks.supportedCountries must hold ISO 3166-1 alpha-2 codes in upper case',
+    ),
+    E.filterOrElse(
+      (settings) => [settings.checks?.minimumAge, settings.checks?.providerTimeoutMs, settings.maxFileBytes].every((n) => n === undefined || (Number.isInteger(n) && n >= 0)),
+      () => 'checks.minimumAge, checks.providerTimeoutMs and maxFileBytes must be non-negative integers',
     ),
   );
 
@@ -151,13 +178,35 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
   const customers = createCustomerOperations(runtime);
   const testHelpers = createTestHelperOperations(runtime);
   const history = createHistoryOperations(runtime);
+  const fileStore =
+    config.fileStore ??
+    (settings.right.filesDirectory === undefined
+      ? createMemoryFileStore(settings.right.maxFileBytes === undefined ? {} : { maxBytes: settings.right.maxFileBytes })
+      : createFileSystemFileStore({
+          directory: settings.right.filesDirectory,
+          ...(settings.right.maxFileBytes === undefined ? {} : { maxBytes: settings.right.maxFileBytes }),
+        }));
+  const endUser = createEndUserOperations(runtime, fileStore);
+  const verifier =
+    config.verifier ??
+    createCheckingVerifier({
+      fileStore,
+      providers: { test: config.providers?.test ?? createTestModeProviders(), live: config.providers?.live ?? unconfiguredProviders() },
+      policy: {
+        ...(settings.right.checks?.supportedCountries === undefined ? {} : { supportedCountries: settings.right.checks.supportedCountries }),
+        ...(settings.right.checks?.minimumAge === undefined ? {} : { minimumAge: settings.right.checks.minimumAge }),
+      },
+      providerTimeoutMs: settings.right.checks?.providerTimeoutMs ?? 30_000,
+      explicitOutcomes: createTestModeVerifier(),
+    });
   const background = createProcessManagerRuntime(runtime, {
-    verifier: config.verifier ?? createTestModeVerifier(),
+    verifier,
     simulatedDelayMs: config.simulatedDelayMs ?? 3000,
     redactionDelayMs: config.redactionDelayMs ?? 0,
     retry: { initialDelayMs: config.verifierRetryInitialDelayMs ?? 500, maxDelayMs: config.verifierRetryMaxDelayMs ?? 60_000 },
     onError: config.onBackgroundError ?? (() => undefined),
     keyStore,
+    fileStore,
   });
 
   const processing = config.processing ?? true;
@@ -177,9 +226,12 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     },
     customers: { ...promiseFace(customers), list: list(customers.list) },
     testHelpers: { identity: { verificationSessions: promiseFace(testHelpers) } },
+    /** The end user's side of the verification flow, authorised by a session's client_secret (docs/api.md section 17). */
+    endUser: { verificationSessions: promiseFace(endUser) },
     /** The same operations as `TaskEither`s, for fp-ts users. */
     fp: {
       identity: { verificationSessions: sessions, verificationReports: reports },
+      endUser: { verificationSessions: endUser },
       customers,
       testHelpers: { identity: { verificationSessions: testHelpers } },
       history,
@@ -201,6 +253,8 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     store,
     /** How this ledger reads and writes stored events; it holds the keys that open personal data. */
     serializer,
+    /** The file store in use: every uploaded document image and selfie is behind it. */
+    fileStore,
     close: async () => {
       await background.stop();
       await runner.stop();

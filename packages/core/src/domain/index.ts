@@ -20,3 +20,5 @@ export * from './customer/customer.js';
 export * from './ledger-checkpoint.js';
 export * from './compliance/compliance.js';
 export * as params from './params/index.js';
+export * from './checks/index.js';
+export * from './shared/end-user-inputs.js';

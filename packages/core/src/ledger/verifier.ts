@@ -12,6 +12,8 @@ export interface VerificationRequest {
   readonly session: SessionData;
   readonly attempt: number;
   readonly testOutcome?: TestOutcome;
+  /** `end_user`: submitted through the verification flow, with collected inputs to check. */
+  readonly source?: 'end_user';
   /** The id the report of this attempt will carry. */
   readonly reportId: string;
   /** Unix seconds. */

@@ -9,4 +9,5 @@ export * from './list.js';
 export * from './customer.js';
 export * from './object-id.js';
 export * from './test-helpers.js';
+export * from './end-user.js';
 export * from './compliance.js';

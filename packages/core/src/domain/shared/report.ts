@@ -58,3 +58,7 @@ export const ReportC = t.intersection([
   t.partial({ document: DocumentCheckC, id_number: IdNumberCheckC, selfie: SelfieCheckC }),
 ]);
 export type Report = t.TypeOf<typeof ReportC>;
+
+/** One check's verdict as the ledger records it: the check's versioned id and the rules that failed. */
+export const FindingC = t.type({ check: t.string, valid: t.boolean, failed_rules: t.array(t.string) });
+export type Finding = t.TypeOf<typeof FindingC>;

@@ -1,4 +1,5 @@
-import type { Report } from '../shared/report.js';
+import type { ProvidedDocument, ProvidedIdNumber, ProvidedSelfie } from '../shared/end-user-inputs.js';
+import type { Finding, Report } from '../shared/report.js';
 import type {
   DocumentOptions,
   LastError,
@@ -25,9 +26,10 @@ export interface SessionChanges {
   readonly metadata?: MetadataUpdate;
 }
 
-export type VerificationOutcome =
+export type VerificationOutcome = (
   | { readonly kind: 'verified'; readonly report: Report; readonly verifiedOutputs: VerifiedOutputs }
-  | { readonly kind: 'unverified'; readonly report: Report; readonly lastError: LastError };
+  | { readonly kind: 'unverified'; readonly report: Report; readonly lastError: LastError }
+) & { readonly findings?: ReadonlyArray<Finding> };
 
 interface Addressed {
   readonly sessionId: string;
@@ -35,6 +37,15 @@ interface Addressed {
 }
 interface CallerAddressed extends Addressed {
   readonly livemode: boolean;
+}
+
+/**
+ * `secretGeneration`: the generation of the client_secret the end user presented. A secret
+ * replaced after a failed attempt is refused inside the decision, so the check and the write
+ * cannot be separated by a concurrent outcome.
+ */
+interface EndUserAddressed extends Addressed {
+  readonly secretGeneration: number;
 }
 
 export type VerificationSessionCommand =
@@ -45,6 +56,16 @@ export type VerificationSessionCommand =
       readonly testOutcome?: TestOutcome;
       readonly simulateDelay?: boolean;
     } & CallerAddressed)
+  /**
+   * End-user commands: the ledger has already authorised them by the session's client_secret,
+   * which also fixes the mode, so they carry no caller mode.
+   */
+  | ({ readonly type: 'ProvideDocument'; readonly document: ProvidedDocument } & EndUserAddressed)
+  | ({ readonly type: 'ProvideSelfie'; readonly selfie: ProvidedSelfie } & EndUserAddressed)
+  | ({ readonly type: 'ProvideIdNumber'; readonly idNumber: ProvidedIdNumber } & EndUserAddressed)
+  | ({ readonly type: 'RecordConsent'; readonly granted: boolean } & EndUserAddressed)
+  | ({ readonly type: 'SubmitCollectedInputs' } & EndUserAddressed)
+  | ({ readonly type: 'RecordFileUpload'; readonly file: string; readonly purpose: 'identity_document' | 'selfie' } & EndUserAddressed)
   | ({ readonly type: 'RecordUserFailure'; readonly lastError: LastError } & CallerAddressed)
   | ({ readonly type: 'CancelVerificationSession' } & CallerAddressed)
   | ({ readonly type: 'RedactVerificationSession'; readonly reason?: string } & CallerAddressed)

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidRequest, tooManyMetadataKeys, type IdentityError } from '../errors.js';
-import type { VerificationSessionCommand } from './commands.js';
+import type { VerificationOutcome, VerificationSessionCommand } from './commands.js';
 import { sessionEvent as event, type SessionEventData, type VerificationSessionEvent } from './events.js';
 import { sameData } from '../shared/equal.js';
 import { applyMetadataUpdate, METADATA_MAX_KEYS, USER_SIDE_ERROR_CODES } from '../shared/values.js';
+import { decideEndUser, isEndUserCommand } from './end-user.js';
 import { evolve } from './evolve.js';
 import {
   documentOptionsOnIdNumber,
@@ -37,6 +38,7 @@ export const decide = (command: VerificationSessionCommand, state: VerificationS
   if (state._tag === 'Absent') return E.left(sessionNotFound(command.sessionId));
   const session = state.session;
   if ('livemode' in command && command.livemode !== session.livemode) return E.left(sessionNotFound(command.sessionId));
+  if (isEndUserCommand(command)) return decideEndUser(command, session);
 
   switch (command.type) {
     case 'UpdateVerificationSession':
@@ -62,6 +64,7 @@ export const decide = (command: VerificationSessionCommand, state: VerificationS
               attempt: command.attempt,
               report: command.outcome.report,
               verified_outputs: command.outcome.verifiedOutputs,
+              ...findingsOf(command.outcome),
             }),
           )
         : emit(
@@ -70,6 +73,7 @@ export const decide = (command: VerificationSessionCommand, state: VerificationS
               report: command.outcome.report,
               last_error: command.outcome.lastError,
               failed_at: command.now,
+              ...findingsOf(command.outcome),
             }),
           );
     case 'RecordUserFailure':
@@ -98,6 +102,8 @@ export const decide = (command: VerificationSessionCommand, state: VerificationS
       return emit(event('VerificationSessionRedacted', { redacted_at: command.now }));
   }
 };
+
+const findingsOf = (outcome: VerificationOutcome) => (outcome.findings === undefined ? {} : { findings: [...outcome.findings] });
 
 const decideUpdate = (
   command: Extract<VerificationSessionCommand, { type: 'UpdateVerificationSession' }>,

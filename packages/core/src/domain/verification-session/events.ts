@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { defineEvent, makeEventDecoder, type EventOf } from '../shared/event-codec.js';
-import { ReportC } from '../shared/report.js';
+import { ProvidedDocumentC, ProvidedIdNumberC, ProvidedSelfieC } from '../shared/end-user-inputs.js';
+import { FindingC, ReportC } from '../shared/report.js';
 import {
   DocumentOptionsC,
   LastErrorC,
@@ -63,21 +64,56 @@ export const VerificationSessionSubmitted = defineEvent(
   1,
   t.intersection([
     t.type({ attempt: t.number, submitted_at: t.number }),
-    t.partial({ test_outcome: TestOutcomeC, simulate_delay: t.boolean }),
+    // `source: 'end_user'`: submitted through the verification flow, so the real checks run.
+    t.partial({ test_outcome: TestOutcomeC, simulate_delay: t.boolean, source: t.literal('end_user') }),
   ]),
 );
+
+/** `findings`: every check that ran, with the rules that failed (never the checked values). */
+const Findings = t.partial({ findings: t.array(FindingC) });
 
 export const VerificationSessionVerified = defineEvent(
   'VerificationSessionVerified',
   1,
-  t.type({ attempt: t.number, report: ReportC, verified_outputs: VerifiedOutputsC }),
+  t.intersection([t.type({ attempt: t.number, report: ReportC, verified_outputs: VerifiedOutputsC }), Findings]),
 );
 
 export const VerificationSessionChecksFailed = defineEvent(
   'VerificationSessionChecksFailed',
   1,
-  t.type({ attempt: t.number, report: ReportC, last_error: LastErrorC, failed_at: t.number }),
+  t.intersection([t.type({ attempt: t.number, report: ReportC, last_error: LastErrorC, failed_at: t.number }), Findings]),
 );
+
+/** End-user inputs: each replaces the previous one of its kind. */
+export const VerificationSessionDocumentProvided = defineEvent(
+  'VerificationSessionDocumentProvided',
+  1,
+  t.type({ document: ProvidedDocumentC, provided_at: t.number }),
+);
+
+export const VerificationSessionSelfieProvided = defineEvent(
+  'VerificationSessionSelfieProvided',
+  1,
+  t.type({ selfie: ProvidedSelfieC, provided_at: t.number }),
+);
+
+export const VerificationSessionIdNumberProvided = defineEvent(
+  'VerificationSessionIdNumberProvided',
+  1,
+  t.type({ id_number: ProvidedIdNumberC, provided_at: t.number }),
+);
+
+/**
+ * A file the end user uploaded for this session, recorded before its bytes are stored, so that
+ * redaction finds every file of the session, including those never referenced by an input.
+ */
+export const VerificationSessionFileUploaded = defineEvent(
+  'VerificationSessionFileUploaded',
+  1,
+  t.type({ file: t.string, purpose: t.keyof({ identity_document: null, selfie: null }), uploaded_at: t.number }),
+);
+
+export const VerificationSessionConsentGiven = defineEvent('VerificationSessionConsentGiven', 1, t.type({ consented_at: t.number }));
 
 export const VerificationSessionUserFailureRecorded = defineEvent(
   'VerificationSessionUserFailureRecorded',
@@ -114,6 +150,11 @@ export const verificationSessionEvents = [
   VerificationSessionCanceled,
   VerificationSessionRedactionRequested,
   VerificationSessionRedacted,
+  VerificationSessionDocumentProvided,
+  VerificationSessionSelfieProvided,
+  VerificationSessionIdNumberProvided,
+  VerificationSessionConsentGiven,
+  VerificationSessionFileUploaded,
 ] as const;
 
 export type VerificationSessionEvent = EventOf<(typeof verificationSessionEvents)[number]>;

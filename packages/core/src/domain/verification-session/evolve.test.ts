@@ -50,6 +50,7 @@ describe('VerificationSessionCreated', () => {
       secretMintedAt: f.CREATED_AT,
       attempt: 0,
       reports: [],
+      collected: { document: null, selfie: null, idNumber: null, consentedAt: null },
     });
   });
 

@@ -1,4 +1,5 @@
 import { redactProvidedContact, redactReport, redactVerifiedOutputs } from '../redaction.js';
+import { NOTHING_COLLECTED, type CollectedInputs } from '../shared/end-user-inputs.js';
 import { applyMetadataUpdate, type SessionOptions } from '../shared/values.js';
 import type { VerificationSessionEvent } from './events.js';
 import type { SessionData, VerificationSessionState } from './state.js';
@@ -32,6 +33,7 @@ export const evolve = (state: VerificationSessionState, event: VerificationSessi
         secretMintedAt: data.created,
         attempt: 0,
         reports: [],
+        collected: NOTHING_COLLECTED,
       },
     };
   }
@@ -81,6 +83,7 @@ const evolveSession = (session: SessionData, event: VerificationSessionEvent): S
     case 'VerificationSessionUserFailureRecorded':
       return {
         ...session,
+        ...(event.data.last_error.code === 'consent_declined' ? { collected: collect(session, { consentedAt: null }) } : {}),
         lastError: event.data.last_error,
         secretGeneration: session.secretGeneration + 1,
         secretMintedAt: event.data.failed_at,
@@ -92,8 +95,22 @@ const evolveSession = (session: SessionData, event: VerificationSessionEvent): S
       return { ...withoutPersonalData(session), redaction: { status: 'processing' } };
     case 'VerificationSessionRedacted':
       return { ...session, redaction: { status: 'redacted' } };
+    case 'VerificationSessionDocumentProvided':
+      return { ...session, collected: collect(session, { document: event.data.document }) };
+    case 'VerificationSessionSelfieProvided':
+      return { ...session, collected: collect(session, { selfie: event.data.selfie }) };
+    case 'VerificationSessionIdNumberProvided':
+      return { ...session, collected: collect(session, { idNumber: event.data.id_number }) };
+    // The upload itself changes nothing the session shows; the file counts once an input names it.
+    case 'VerificationSessionFileUploaded':
+      return session;
+    case 'VerificationSessionConsentGiven':
+      return { ...session, collected: collect(session, { consentedAt: event.data.consented_at }) };
   }
 };
+
+/** Read-model rows stored before inputs were collected have no `collected`; they start from nothing. */
+const collect = (session: SessionData, change: Partial<CollectedInputs>): CollectedInputs => ({ ...NOTHING_COLLECTED, ...session.collected, ...change });
 
 /** The session with every personal value replaced by redaction's placeholders. */
 export const withoutPersonalData = (session: SessionData): SessionData => ({
@@ -103,6 +120,7 @@ export const withoutPersonalData = (session: SessionData): SessionData => ({
   returnUrl: null,
   providedDetails: redactProvidedContact(session.providedDetails),
   providedIdentity: null,
+  collected: NOTHING_COLLECTED,
   verifiedOutputs: session.verifiedOutputs === null ? null : redactVerifiedOutputs(session.verifiedOutputs),
   reports: session.reports.map(redactReport),
 });

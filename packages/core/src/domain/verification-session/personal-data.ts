@@ -1,4 +1,5 @@
-import { REDACTED, redactProvidedContact, redactReport, redactVerifiedOutputs } from '../redaction.js';
+import { REDACTED, redactAddress, redactProvidedContact, redactReport, redactVerifiedOutputs } from '../redaction.js';
+import type { DocumentFields } from '../shared/end-user-inputs.js';
 import type { ProvidedIdentity } from '../shared/values.js';
 import type { VerificationSessionEvent } from './events.js';
 
@@ -39,6 +40,14 @@ export const redactSessionEvent = (event: VerificationSessionEvent): Verificatio
       return { ...event, data: { ...event.data, report: redactReport(event.data.report), verified_outputs: redactVerifiedOutputs(event.data.verified_outputs) } };
     case 'VerificationSessionChecksFailed':
       return { ...event, data: { ...event.data, report: redactReport(event.data.report) } };
+    case 'VerificationSessionDocumentProvided':
+      return { ...event, data: { ...event.data, document: { ...event.data.document, fields: redactDocumentFields(event.data.document.fields) } } };
+    case 'VerificationSessionIdNumberProvided':
+      return { ...event, data: { ...event.data, id_number: { ...event.data.id_number, id_number: REDACTED } } };
+    // File ids, capture flags, the document's kind and country, consent: kept, as in a redacted report.
+    case 'VerificationSessionSelfieProvided':
+    case 'VerificationSessionFileUploaded':
+    case 'VerificationSessionConsentGiven':
     case 'VerificationSessionSubmitted':
     case 'VerificationSessionUserFailureRecorded':
     case 'VerificationSessionCanceled':
@@ -46,6 +55,22 @@ export const redactSessionEvent = (event: VerificationSessionEvent): Verificatio
     case 'VerificationSessionRedacted':
       return event;
   }
+};
+
+const redactDocumentFields = (fields: DocumentFields): DocumentFields => {
+  const date = { day: 1, month: 1, year: 1 };
+  return {
+    ...(fields.first_name === undefined ? {} : { first_name: REDACTED }),
+    ...(fields.last_name === undefined ? {} : { last_name: REDACTED }),
+    ...(fields.dob === undefined ? {} : { dob: date }),
+    ...(fields.number === undefined ? {} : { number: REDACTED }),
+    ...(fields.issued_date === undefined ? {} : { issued_date: date }),
+    ...(fields.expiration_date === undefined ? {} : { expiration_date: date }),
+    ...(fields.address === undefined ? {} : { address: redactAddress(fields.address)! }),
+    ...(fields.sex === undefined ? {} : { sex: 'unknown' as const }),
+    ...(fields.unparsed_place_of_birth === undefined ? {} : { unparsed_place_of_birth: REDACTED }),
+    ...(fields.mrz === undefined ? {} : { mrz: fields.mrz.map(() => REDACTED) }),
+  };
 };
 
 const redactProvidedIdentity = (identity: ProvidedIdentity): ProvidedIdentity => ({

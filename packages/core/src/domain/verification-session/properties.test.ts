@@ -10,7 +10,9 @@ import type { CreateSessionInput, SessionChanges, VerificationOutcome, Verificat
 import { decide } from './decide.js';
 import { verificationSessionDecider } from './decider.js';
 import { decodeVerificationSessionEvent, type TestOutcome, type VerificationSessionEvent } from './events.js';
+import { missingInputs } from './end-user.js';
 import { evolve } from './evolve.js';
+import type { ProvidedDocument, ProvidedIdNumber, ProvidedSelfie } from '../shared/end-user-inputs.js';
 import { initialState, type SessionData, type VerificationSessionState } from './state.js';
 
 // Random command sequences against one session: accepted decisions are folded in, refused ones are not.
@@ -154,7 +156,34 @@ type Step =
   | { readonly kind: 'userFailure'; readonly lastError: LastError; readonly otherMode: boolean }
   | { readonly kind: 'cancel'; readonly otherMode: boolean }
   | { readonly kind: 'redact'; readonly reason?: string; readonly otherMode: boolean }
-  | { readonly kind: 'completeRedaction' };
+  | { readonly kind: 'completeRedaction' }
+  /** End-user commands; `staleSecret` presents the secret of the generation before the current one. */
+  | { readonly kind: 'endUser'; readonly input: EndUserInput; readonly staleSecret: boolean };
+
+type EndUserInput =
+  | { readonly type: 'ProvideDocument'; readonly document: ProvidedDocument }
+  | { readonly type: 'ProvideSelfie'; readonly selfie: ProvidedSelfie }
+  | { readonly type: 'ProvideIdNumber'; readonly idNumber: ProvidedIdNumber }
+  | { readonly type: 'RecordConsent'; readonly granted: boolean }
+  | { readonly type: 'SubmitCollectedInputs' }
+  | { readonly type: 'RecordFileUpload'; readonly file: string; readonly purpose: 'identity_document' | 'selfie' };
+
+const providedDocument: fc.Arbitrary<ProvidedDocument> = fc.record({
+  type: fc.constantFrom(...DOCUMENT_TYPES),
+  issuing_country: fc.constantFrom('US', 'BR'),
+  front: fc.constant('file_front'),
+  back: orNull(fc.constant('file_back')),
+  live_capture: fc.boolean(),
+  fields: some({ first_name: pii('docfirst'), last_name: pii('doclast'), dob: dateParts, number: pii('docnum'), mrz: fc.constant(['PII-mrz-1']) }),
+});
+const endUserInput: fc.Arbitrary<EndUserInput> = fc.oneof(
+  providedDocument.map((document) => ({ type: 'ProvideDocument' as const, document })),
+  fc.boolean().map((live_capture) => ({ type: 'ProvideSelfie' as const, selfie: { selfie: 'file_selfie', live_capture } })),
+  pii('idnum').map((id_number) => ({ type: 'ProvideIdNumber' as const, idNumber: { id_number, id_number_type: 'us_ssn' as const } })),
+  fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }).map((granted) => ({ type: 'RecordConsent' as const, granted })),
+  fc.constant({ type: 'SubmitCollectedInputs' as const }),
+  fc.constantFrom('identity_document' as const, 'selfie' as const).map((purpose) => ({ type: 'RecordFileUpload' as const, file: 'file_upload', purpose })),
+);
 
 const otherMode = fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 });
 const createStep = fc.record({ kind: fc.constant('create' as const), input: createInput, livemode: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }) });
@@ -176,9 +205,35 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.constant({ kind: 'completeRedaction' as const }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('endUser' as const), input: endUserInput, staleSecret: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }) }),
+    weight: 6,
+  },
 );
 /** Most sequences start by creating the session; a few start on a session that does not exist. */
-const steps = fc.tuple(fc.oneof({ arbitrary: createStep.map((s) => [s]), weight: 9 }, { arbitrary: fc.constant([]), weight: 1 }), fc.array(step, { minLength: 3, maxLength: 40, size: 'large' })).map(([first, rest]) => [...first, ...rest]);
+/** Half the sequences also run a whole verification flow somewhere: every input, consent, then submission. */
+const flowBlock: fc.Arbitrary<Step[]> = fc
+  .tuple(providedDocument, fc.boolean())
+  .map(([document, live_capture]) =>
+    [
+      { type: 'RecordConsent' as const, granted: true },
+      { type: 'ProvideDocument' as const, document },
+      { type: 'ProvideSelfie' as const, selfie: { selfie: 'file_selfie', live_capture } },
+      { type: 'ProvideIdNumber' as const, idNumber: { id_number: 'PII-idnum-1', id_number_type: 'us_ssn' as const } },
+      { type: 'SubmitCollectedInputs' as const },
+    ].map((input) => ({ kind: 'endUser' as const, input, staleSecret: false })),
+  );
+const steps = fc
+  .tuple(
+    fc.oneof({ arbitrary: createStep.map((s) => [s]), weight: 9 }, { arbitrary: fc.constant([]), weight: 1 }),
+    fc.array(step, { minLength: 3, maxLength: 40, size: 'large' }),
+    fc.option(fc.tuple(flowBlock, fc.nat()), { nil: undefined }),
+  )
+  .map(([first, rest, flow]) => {
+    if (flow === undefined) return [...first, ...rest];
+    const at = flow[1] % (rest.length + 1);
+    return [...first, ...rest.slice(0, at), ...flow[0], ...rest.slice(at)];
+  });
 
 const toCommand = (s: Step, state: VerificationSessionState, now: number): VerificationSessionCommand => {
   const session = state._tag === 'Existing' ? state.session : undefined;
@@ -203,6 +258,8 @@ const toCommand = (s: Step, state: VerificationSessionState, now: number): Verif
       return { type: 'RedactVerificationSession', ...(s.reason === undefined ? {} : { reason: s.reason }), livemode: mode(s.otherMode), ...at };
     case 'completeRedaction':
       return { type: 'CompleteRedaction', ...at };
+    case 'endUser':
+      return { ...s.input, secretGeneration: (session?.secretGeneration ?? 0) - (s.staleSecret ? 1 : 0), ...at };
   }
 };
 
@@ -248,9 +305,11 @@ describe('VerificationSession under random command sequences', () => {
   it('(a) the state is always legal and only moves forward', () => {
     let reachedVerified = 0;
     let reachedRedacted = 0;
+    let reachedFlowSubmission = 0;
     fc.assert(
       fc.property(steps, (plan) => {
         const { turns } = play(plan);
+        if (turns.some((t) => t.command.type === 'SubmitCollectedInputs' && E.isRight(t.decision) && t.decision.right.length > 0)) reachedFlowSubmission++;
         if (turns.some((t) => existing(t.after)?.status === 'verified')) reachedVerified++;
         if (turns.some((t) => existing(t.after)?.redaction?.status === 'redacted')) reachedRedacted++;
         for (const { before, after, command } of turns) {
@@ -274,6 +333,8 @@ describe('VerificationSession under random command sequences', () => {
             expect(command.type).toBe('CreateVerificationSession');
             continue;
           }
+          // The flow's submission needs every input the session's type and options ask for.
+          if (command.type === 'SubmitCollectedInputs' && now.status === 'processing' && was.status !== 'processing') expect(missingInputs(was)).toEqual([]);
           expect({ id: now.id, livemode: now.livemode, created: now.created }).toEqual({ id: was.id, livemode: was.livemode, created: was.created });
           if (was.status === 'verified' || was.status === 'canceled') expect(now.status).toBe(was.status);
           if (was.redaction !== null) expect(now.redaction).not.toBeNull();
@@ -288,6 +349,7 @@ describe('VerificationSession under random command sequences', () => {
     // The generator must actually reach the interesting states, or the property says little.
     expect(reachedVerified).toBeGreaterThan(PARAMS.numRuns / 10);
     expect(reachedRedacted).toBeGreaterThan(PARAMS.numRuns / 10);
+    expect(reachedFlowSubmission).toBeGreaterThan(PARAMS.numRuns / 20);
   });
 
   it('(b) a refused command records nothing and is a well-formed error; accepted events pass their codecs', () => {
@@ -297,7 +359,7 @@ describe('VerificationSession under random command sequences', () => {
           if (E.isLeft(decision)) {
             // Nothing is folded in, and decide ran on a deep-frozen state: a refusal cannot have touched it.
             expect(decision.left).toMatchObject({ _tag: 'IdentityError', type: 'invalid_request_error' });
-            expect(decision.left.statusCode).toBe(decision.left.code === 'resource_missing' ? 404 : 400);
+            expect(decision.left.statusCode).toBe(decision.left.code === 'resource_missing' ? 404 : decision.left.code === 'client_secret_invalid' ? 401 : 400);
             continue;
           }
           for (const event of decision.right) {

@@ -1,3 +1,4 @@
+import type { CollectedInputs } from '../shared/end-user-inputs.js';
 import type { Report } from '../shared/report.js';
 import type {
   LastError,
@@ -41,6 +42,8 @@ export interface SessionData {
   /** Submissions so far; an outcome names the attempt it belongs to. */
   readonly attempt: number;
   readonly reports: ReadonlyArray<Report>;
+  /** What the end user has handed over through the verification flow for the next submission. */
+  readonly collected: CollectedInputs;
 }
 
 export type VerificationSessionState =

@@ -31,6 +31,7 @@ type Job =
       readonly cause: Cause;
       /** The outcome chosen with the submission (test mode): it lives in the submission event alone. */
       readonly testOutcome: TestOutcome | undefined;
+      readonly source: 'end_user' | undefined;
     }
   | { readonly kind: 'complete_redaction'; readonly cause: Cause };
 
@@ -42,6 +43,8 @@ export interface SessionProcessorDeps {
   readonly newReportId: () => string;
   readonly execute: (command: VerificationSessionCommand, cause: Cause) => Promise<E.Either<IdentityError, unknown>>;
   readonly loadSession: (id: string) => Promise<E.Either<IdentityError, SessionData | undefined>>;
+  /** Deletes the files the end user uploaded for the session (idempotent): done before the key is destroyed. */
+  readonly deleteFiles: (sessionId: string) => Promise<E.Either<IdentityError, void>>;
   /** Destroys the session's data key (idempotent): done before the redaction is recorded as complete. */
   readonly erasePersonalData: (sessionId: string) => E.Either<KeyStoreError, void>;
   /** How long `simulate_delay` keeps a test session in processing. */
@@ -92,6 +95,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
           delayed: event.data.simulate_delay === true,
           cause,
           testOutcome: event.data.test_outcome,
+          source: event.data.source,
         });
         break;
       case 'VerificationSessionVerified':
@@ -133,6 +137,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         reportId: deps.newReportId(),
         now: unixSeconds(deps.clock()),
         ...(job.testOutcome === undefined ? {} : { testOutcome: job.testOutcome }),
+        ...(job.source === undefined ? {} : { source: job.source }),
       })();
       if (E.isRight(submitted)) {
         const recorded = await deps.execute({
@@ -154,11 +159,12 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
     await sleep(deps.redactionDelayMs);
     let backoff = deps.retry.initialDelayMs;
     while (!stopped) {
-      // The key goes first, so a recorded `VerificationSessionRedacted` always means the data is
-      // unreadable. Erasing twice and completing an already completed redaction both do nothing,
-      // so a retry is always safe.
-      const erased = deps.erasePersonalData(sessionId);
-      const done = E.isLeft(erased)
+      // The files and the key go first, so a recorded `VerificationSessionRedacted` always means
+      // the data is gone or unreadable. Deleting or erasing twice and completing an already
+      // completed redaction all do nothing, so a retry is always safe.
+      const deleted = await deps.deleteFiles(sessionId);
+      const erased: E.Either<IdentityError | KeyStoreError, void> = E.isLeft(deleted) ? deleted : deps.erasePersonalData(sessionId);
+      const done: E.Either<IdentityError | KeyStoreError, unknown> = E.isLeft(erased)
         ? erased
         : await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
       if (E.isRight(done)) return;

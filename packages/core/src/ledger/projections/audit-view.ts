@@ -70,5 +70,16 @@ const changedFields = (event: VerificationSessionEvent): ReadonlyArray<string> =
       return ['redaction'];
     case 'VerificationSessionRedacted':
       return ['redaction'];
+    // Inputs of the verification flow: named by kind, never by value.
+    case 'VerificationSessionDocumentProvided':
+      return ['document'];
+    case 'VerificationSessionSelfieProvided':
+      return ['selfie'];
+    case 'VerificationSessionIdNumberProvided':
+      return ['id_number'];
+    case 'VerificationSessionConsentGiven':
+      return ['consent'];
+    case 'VerificationSessionFileUploaded':
+      return ['files'];
   }
 };

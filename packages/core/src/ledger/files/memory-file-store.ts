@@ -1,0 +1,35 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { admitFile, DEFAULT_MAX_FILE_BYTES, describeStored, type FileStore, type FileStoreError, type StoredFile } from './file-store.js';
+
+/** Files in process memory: for tests and for ledgers whose events are in memory too. */
+export const createMemoryFileStore = (options: { readonly maxBytes?: number } = {}): FileStore => {
+  const files = new Map<string, Uint8Array>();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const read = (id: string): E.Either<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }> => {
+    const bytes = files.get(id);
+    if (bytes === undefined) return E.left({ _tag: 'FileNotFound', id });
+    return pipe(
+      describeStored(id, bytes),
+      E.map((file) => ({ file, bytes })),
+    );
+  };
+  return {
+    maxBytes,
+    put: (bytes) =>
+      pipe(
+        TE.fromEither(admitFile(bytes, maxBytes)),
+        TE.map((file) => {
+          files.set(file.id, Uint8Array.from(bytes));
+          return file;
+        }),
+      ),
+    get: (id) => TE.fromEither(read(id)),
+    stat: (id) => TE.fromEither(E.map(({ file }: { readonly file: StoredFile }) => file)(read(id))),
+    delete: (id) =>
+      TE.fromIO(() => {
+        files.delete(id);
+      }),
+  };
+};
