@@ -14,3 +14,4 @@ export type { Verifier, VerificationRequest, VerifierFailure } from './ledger/ve
 export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
+export { base62 } from './api/ids.js';

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { base62, type IdentityLedger } from '@idledger/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { authenticateSecretKey, clientSecretPrincipal, keyRing, type KeyRing } from './http/auth.js';
+import { checkContentType, readBody } from './http/body.js';
+import { parseForm } from './http/form.js';
+import { identityRoutes } from './http/identity-routes.js';
+import { routeTable, type Call, type Route, type RouteMatch } from './http/routes.js';
+import { errorBody, unrecognizedUrl, wireError, type WireError } from './http/wire-error.js';
+
+export interface RequestLogEntry {
+  readonly requestId: string;
+  readonly method: string;
+  /** The path only: query strings and bodies may carry personal data and are never logged. */
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** For a 500: what failed, without request data. */
+  readonly failure?: string;
+}
+
+export interface IdentityServerConfig {
+  readonly ledger: IdentityLedger;
+  /** The secret keys accepted (`sk_test_…`, `sk_live_…`, `rk_…`); the mode of each request follows its key. */
+  readonly apiKeys: ReadonlyArray<string>;
+  /** Largest request body accepted, in bytes (default 256 KiB). */
+  readonly maxBodyBytes?: number;
+  /** More routes served beside the Identity API (the webhook routes). */
+  readonly routes?: ReadonlyArray<Route>;
+  /** Called once per request, after the response is sent. Never given headers, queries or bodies. */
+  readonly log?: (entry: RequestLogEntry) => void;
+}
+
+export interface IdentityServer {
+  readonly server: Server;
+  /** Starts listening; port 0 picks a free port. Resolves with the address bound. */
+  readonly listen: (port?: number, host?: string) => Promise<AddressInfo>;
+  readonly close: () => Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+const newRequestId = (): string => `req_${base62(randomBytes(16), 14)}`;
+
+const send = (response: ServerResponse, status: number, body: unknown): void => {
+  const json = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
+  response.end(json);
+};
+
+/** The path split into percent-decoded segments; a malformed escape is a 400, not a crash. */
+const pathSegments = (path: string): E.Either<WireError, string[]> => {
+  try {
+    return E.right(path.split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment)));
+  } catch {
+    return E.left(wireError(400, 'invalid_value', 'Invalid request: the URL path is not valid percent-encoding.', 'id'));
+  }
+};
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * Stripe's wire protocol in front of a ledger: secret-key authentication, form bodies,
+ * `Idempotency-Key`, Stripe's error JSON and statuses, and a `Request-Id` on every response.
+ */
+export const createIdentityServer = (config: IdentityServerConfig): IdentityServer => {
+  const ring: KeyRing = keyRing(config.apiKeys);
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const match = routeTable([...identityRoutes(config.ledger), ...(config.routes ?? [])]);
+
+  const dispatch = async (request: IncomingMessage, response: ServerResponse, requestId: string, method: string, path: string, query: string): Promise<{ status: number; body: unknown }> => {
+    const failure = (error: WireError) => ({ status: error.statusCode, body: errorBody(error) });
+    const segments = pathSegments(path);
+    if (E.isLeft(segments)) return failure(segments.left);
+    const found: RouteMatch | undefined = match(method, segments.right);
+    const body = await readBody(request, maxBodyBytes);
+    if (found === undefined) return failure(unrecognizedUrl(method, path));
+    if (E.isLeft(body)) return failure(body.left);
+    const contentType = checkContentType(headerValue(request.headers['content-type']), body.right);
+    if (E.isLeft(contentType)) return failure(contentType.left);
+    const form = parseForm(method === 'POST' && body.right !== '' ? (query === '' ? body.right : `${query}&${body.right}`) : query);
+    if (E.isLeft(form)) return failure(form.left);
+    const idempotencyKey = method === 'POST' ? headerValue(request.headers['idempotency-key']) : undefined;
+    // Echoed as Stripe does: the SDK reads it back into `lastResponse.idempotencyKey`.
+    if (idempotencyKey !== undefined) response.setHeader('Idempotency-Key', idempotencyKey);
+    const base = { path: found.path, params: form.right, requestId, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    const result = await run(found.route, base, headerValue(request.headers.authorization));
+    return E.isLeft(result) ? failure(result.left) : { status: 200, body: result.right };
+  };
+
+  const run = (route: Route, base: Omit<Call<never>, 'principal'>, authorization: string | undefined): Promise<E.Either<WireError, unknown>> => {
+    if (route.auth === 'secret_key') {
+      const principal = authenticateSecretKey(ring, authorization);
+      return E.isLeft(principal) ? Promise.resolve(principal) : route.handle({ ...base, principal: principal.right })();
+    }
+    const { client_secret: clientSecret, ...params } = base.params;
+    const principal = clientSecretPrincipal(clientSecret);
+    return E.isLeft(principal) ? Promise.resolve(principal) : route.handle({ ...base, params, principal: principal.right })();
+  };
+
+  const server = createServer((request, response) => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    response.setHeader('Request-Id', requestId);
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    let failureReason: string | undefined;
+    dispatch(request, response, requestId, method, path, query)
+      .catch((error: unknown) => {
+        failureReason = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
+        const failure = wireError(500, 'api_error', 'An unexpected error occurred while handling this request.');
+        return { status: 500, body: errorBody(failure) };
+      })
+      .then(({ status, body }) => {
+        send(response, status, body);
+        config.log?.({ requestId, method, path, status, durationMs: performance.now() - started, ...(failureReason === undefined ? {} : { failure: failureReason }) });
+      })
+      .catch(() => response.destroy());
+  });
+
+  return {
+    server,
+    listen: (port = 0, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+};
