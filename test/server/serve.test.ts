@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `idledger serve` as a person starts it: a child process on a ledger file, stopped with SIGTERM. */
+
+const directory = mkdtempSync(join(tmpdir(), 'idledger-serve-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const startServe = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@idledger/source', 'packages/cli/src/main.ts', 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const port = new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  const stopped = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { port, stop: async () => (child.kill('SIGTERM'), stopped), output: () => ({ out, err }) };
+};
+
+describe('idledger serve', () => {
+  it('serves the ledger file with keys from --api-key and IDLEDGER_API_KEYS, each in its own mode', async () => {
+    const db = join(directory, 'served.db');
+    const served = startServe(['--port', '0', '--db', db, '--api-key', 'sk_test_from_flag_1', '--api-key', 'sk_live_from_flag_2'], {
+      IDLEDGER_API_KEYS: 'sk_test_from_env_3, sk_live_from_env_4',
+    });
+    const port = await served.port;
+    const client = (key: string) => new Stripe(key, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
+    const created = await client('sk_test_from_flag_1').identity.verificationSessions.create({ type: 'document' });
+    expect(created.livemode).toBe(false);
+    expect((await client('sk_test_from_env_3').identity.verificationSessions.retrieve(created.id)).id).toBe(created.id);
+    expect((await client('sk_live_from_env_4').identity.verificationSessions.create({ type: 'document' })).livemode).toBe(true);
+    expect((await client('sk_live_from_flag_2').identity.verificationSessions.list()).data).toHaveLength(1);
+    await expect(client('sk_test_not_given_5').identity.verificationSessions.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    expect(await served.stop()).toBe(0);
+    const { out, err } = served.output();
+    expect(out).toContain('2 test key(s), 2 live key(s)');
+    expect(out + err).not.toMatch(/from_flag|from_env|not_given/);
+    expect(err).toMatch(/req_\w+ POST \/v1\/identity\/verification_sessions 200/);
+
+    const again = startServe(['--port', '0', '--db', db, '--api-key', 'sk_test_from_flag_1']);
+    const client2 = new Stripe('sk_test_from_flag_1', { host: '127.0.0.1', port: await again.port, protocol: 'http', telemetry: false });
+    expect((await client2.identity.verificationSessions.retrieve(created.id)).status).toBe('requires_input');
+    expect(await again.stop()).toBe(0);
+  }, 30_000);
+
+  it('refuses a key that is not a secret key, without printing it', async () => {
+    const served = startServe(['--port', '0', '--db', join(directory, 'refused.db'), '--api-key', 'pk_test_publishable_key_6']);
+    await expect(served.port).rejects.toThrow(/exited with 2/);
+    expect(served.output().err).toContain('Not a secret key');
+    expect(served.output().err).not.toContain('publishable_key_6');
+  }, 30_000);
+});
