@@ -43,6 +43,8 @@ describe('idledger serve', () => {
     expect((await client('sk_test_from_env_3').identity.verificationSessions.retrieve(created.id)).id).toBe(created.id);
     expect((await client('sk_live_from_env_4').identity.verificationSessions.create({ type: 'document' })).livemode).toBe(true);
     expect((await client('sk_live_from_flag_2').identity.verificationSessions.list()).data).toHaveLength(1);
+    const endpoint = await client('sk_test_from_flag_1').webhookEndpoints.create({ url: 'http://127.0.0.1:9/hooks', enabled_events: ['*'] });
+    expect((await client('sk_test_from_env_3').webhookEndpoints.list()).data.map(({ id }) => id)).toEqual([endpoint.id]);
     await expect(client('sk_test_not_given_5').identity.verificationSessions.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect(await served.stop()).toBe(0);
     const { out, err } = served.output();
@@ -53,6 +55,8 @@ describe('idledger serve', () => {
     const again = startServe(['--port', '0', '--db', db, '--api-key', 'sk_test_from_flag_1']);
     const client2 = new Stripe('sk_test_from_flag_1', { host: '127.0.0.1', port: await again.port, protocol: 'http', telemetry: false });
     expect((await client2.identity.verificationSessions.retrieve(created.id)).status).toBe('requires_input');
+    const events = await client2.events.list({ type: 'identity.verification_session.created' });
+    expect(events.data.map((event) => event.data.object)).toEqual([expect.objectContaining({ id: created.id })]);
     expect(await again.stop()).toBe(0);
   }, 30_000);
 

@@ -15,3 +15,4 @@ export type { ReadModel } from './ledger/projections/read-model.js';
 export type { AuditEntry } from './ledger/projections/audit-view.js';
 export type { HistoryQuery, SessionHistory } from './api/history.js';
 export { base62 } from './api/ids.js';
+export { fingerprintOf, idempotencyInUse, idempotencyMismatch } from './api/runtime.js';

@@ -1,4 +1,4 @@
-import { createIdentityServer } from '@idledger/server';
+import { createIdentityServer, startWebhooks } from '@idledger/server';
 import { openEmbeddedLedger } from '@idledger/store-sqlite';
 import { cliFailure, type Command } from '../context.js';
 
@@ -14,26 +14,32 @@ export const keysFromEnvironment = (value: string | undefined): string[] =>
   (value ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
 
 /**
- * Serves the ledger file over Stripe's HTTP API until SIGINT or SIGTERM. Keys are counted in
- * the banner, never printed.
+ * Serves the ledger file over Stripe's HTTP API, with webhook delivery, until SIGINT or SIGTERM.
+ * Keys are counted in the banner, never printed.
  */
 export const serve: Command<ServeOptions> = async (options, io) => {
   const keys = [...new Set([...options.apiKeys, ...keysFromEnvironment(process.env.IDLEDGER_API_KEYS)])];
   const apiKeys = keys.length > 0 ? keys : [options.apiKey];
   const ledger = await openEmbeddedLedger({ file: options.db });
+  const webhooks = await startWebhooks({ ledger, onError: (error) => io.err(`webhooks: ${error instanceof Error ? error.message : String(error)}`) });
+  const closeAll = async () => {
+    await webhooks.stop();
+    await ledger.close();
+  };
   let server;
   try {
     server = createIdentityServer({
       ledger,
       apiKeys,
+      routes: webhooks.routes,
       log: (entry) => io.err(`${entry.requestId} ${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)}ms${entry.failure ? ` ${entry.failure}` : ''}`),
     });
   } catch (error) {
-    await ledger.close();
+    await closeAll();
     throw cliFailure(error instanceof Error ? error.message : String(error), 2);
   }
   const address = await server.listen(options.port, options.host).catch(async (error: unknown) => {
-    await ledger.close();
+    await closeAll();
     throw cliFailure(`cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
   });
   const live = apiKeys.filter((key) => /_live_/.test(key)).length;
@@ -43,6 +49,6 @@ export const serve: Command<ServeOptions> = async (options, io) => {
     process.once('SIGTERM', resolve);
   });
   await server.close();
-  await ledger.close();
+  await closeAll();
   io.out('idledger serve: stopped');
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { labelApiKey } from '@idledger/core/ledger';
 import { wireError, type WireError } from './wire-error.js';
 
 /**
@@ -28,11 +29,8 @@ const CLIENT_SECRET = /^(vs_[A-Za-z0-9]+)_secret_(test|live)_[A-Za-z0-9]+$/;
 
 export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
 
-/** The label of a key safe for messages and logs: its prefix and last four characters. */
-export const keyLabel = (key: string): string => {
-  const prefix = /^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? '';
-  return key.length > 12 ? `${prefix}…${key.slice(-4)}` : `${prefix}…`;
-};
+/** The label of a key safe for messages and logs: its prefix and last four characters (short keys: the prefix only). */
+export const keyLabel = (key: string): string => (key.length > 12 ? labelApiKey(key) : `${/^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? ''}…`);
 
 const digest = (key: string): string => createHash('sha256').update(key).digest('hex');
 
