@@ -123,6 +123,22 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
       .catch(() => response.destroy());
   });
 
+  // Requests Node's parser refuses (headers too large, malformed request lines) never reach the
+  // handler; they still get a Stripe error with a Request-Id.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const failure = tooLarge
+      ? wireError(431, 'request_too_large', 'The request line and headers may be at most 16 KiB; send parameters in the body.')
+      : wireError(400, 'invalid_request', 'The request could not be parsed as HTTP.');
+    const json = JSON.stringify(errorBody(failure));
+    const requestId = newRequestId();
+    socket.end(
+      `HTTP/1.1 ${failure.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nRequest-Id: ${requestId}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+    config.log?.({ requestId, method: '-', path: '-', status: failure.statusCode, durationMs: 0 });
+  });
+
   return {
     server,
     listen: (port = 0, host = '127.0.0.1') =>

@@ -19,9 +19,12 @@ const OPTIONS: qs.IParseOptions & { strictDepth: boolean; throwOnLimitExceeded: 
   throwOnLimitExceeded: true,
 };
 
+/** Names as qs reads them: up to the first `]=` if there is one (names may hold `=`), else the first `=`. */
 const decodedNames = (text: string): string[] =>
   text.split('&').map((pair) => {
-    const name = (pair.split('=')[0] ?? '').replaceAll('+', ' ');
+    const bracketEquals = pair.indexOf(']=');
+    const end = bracketEquals === -1 ? pair.indexOf('=') : bracketEquals + 1;
+    const name = (end === -1 ? pair : pair.slice(0, end)).replaceAll('+', ' ');
     try {
       return decodeURIComponent(name);
     } catch {
@@ -32,15 +35,23 @@ const decodedNames = (text: string): string[] =>
 const bracketDepth = (name: string): number => name.split('[').length - 1;
 const largestIndex = (name: string): number => Math.max(-1, ...[...name.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
 
-/** The parameter a limit error is about: the deepest name, or the list with the largest index or most items. */
-const offendingParam = (text: string, limit: 'depth' | 'array'): string | undefined => {
+const mostFrequent = (names: ReadonlyArray<string>): string | undefined => {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+};
+
+/**
+ * The parameter a limit error is about: the deepest name; the list with the largest index or
+ * the most items; or, for too many parameters, the one sent most often.
+ */
+const offendingParam = (text: string, limit: 'depth' | 'array' | 'count'): string | undefined => {
   const names = decodedNames(text);
+  if (limit === 'count') return mostFrequent(names.map((name) => name.split('[')[0] ?? name));
   if (limit === 'depth') return names.reduce((deepest, name) => (bracketDepth(name) > bracketDepth(deepest) ? name : deepest), '');
   const indexed = names.reduce((best, name) => (largestIndex(name) > largestIndex(best) ? name : best), '');
   if (largestIndex(indexed) >= FORM_LIMITS.arrayLimit) return indexed.slice(0, indexed.lastIndexOf('['));
-  const counts = new Map<string, number>();
-  for (const name of names.filter((name) => name.endsWith('[]'))) counts.set(name.slice(0, -2), (counts.get(name.slice(0, -2)) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return mostFrequent(names.filter((name) => name.endsWith('[]')).map((name) => name.slice(0, -2)));
 };
 
 export const parseForm = (text: string): E.Either<WireError, Record<string, unknown>> => {
@@ -55,6 +66,6 @@ export const parseForm = (text: string): E.Either<WireError, Record<string, unkn
     if (/array/i.test(reason)) {
       return E.left(wireError(400, 'invalid_value', `Invalid request: a list may hold at most ${FORM_LIMITS.arrayLimit} items.`, offendingParam(text, 'array')));
     }
-    return E.left(wireError(400, 'invalid_value', `Invalid request: at most ${FORM_LIMITS.parameterLimit} parameters are allowed.`));
+    return E.left(wireError(400, 'invalid_value', `Invalid request: at most ${FORM_LIMITS.parameterLimit} parameters are allowed.`, offendingParam(text, 'count')));
   }
 };
