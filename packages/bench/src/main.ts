@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLifecycleBenchmark, type LifecycleResult } from './lifecycle.js';
+import { runHttpBenchmark, type HttpResult } from './http.js';
 import { runListBenchmark, type ListResult } from './list.js';
 import { runRebuildBenchmark, type RebuildResult } from './rebuild.js';
 import { printReport } from './report.js';
@@ -16,7 +17,7 @@ import { log, round } from './support.js';
  *
  * Flags (environment variables in brackets):
  *   --quick                       small sizes, for a smoke run in seconds (BENCH_QUICK=1)
- *   --only=lifecycle,rebuild,list which benchmarks (BENCH_ONLY)
+ *   --only=lifecycle,rebuild,list,http which benchmarks (BENCH_ONLY)
  *   --lifecycles=N                lifecycles per contender (BENCH_LIFECYCLES, default 2000)
  *   --warmup=N                    untimed lifecycles first (BENCH_WARMUP, default 100)
  *   --rounds=N                    the lifecycle contenders take turns in N rounds (BENCH_ROUNDS, default 10)
@@ -24,6 +25,8 @@ import { log, round } from './support.js';
  *   --list-sessions=N,N           read-model sizes (BENCH_LIST_SESSIONS, default 100000,1000000)
  *   --list-iterations=N           pages per query and size (BENCH_LIST_ITERATIONS, default 500)
  *   --list-budget=S               seconds of building the list read model before stopping (BENCH_LIST_BUDGET, default 120)
+ *   --http-duration=S             seconds per HTTP measurement (BENCH_HTTP_DURATION, default 10)
+ *   --http-connections=N          concurrent connections of the HTTP load (BENCH_HTTP_CONNECTIONS, default 10)
  *   --no-diagnostics              skip the diagnostic passes: synchronous=NORMAL lifecycles, per-statement
  *                                 SQLite timings, read-path rates (BENCH_DIAGNOSTICS=0)
  *   --out=FILE                    where to write the JSON (default packages/bench/results/latest.json)
@@ -33,7 +36,8 @@ import { log, round } from './support.js';
 type Task =
   | { readonly kind: 'lifecycle'; readonly lifecycles: number; readonly warmup: number; readonly rounds: number; readonly diagnostics: boolean }
   | { readonly kind: 'rebuild'; readonly events: number; readonly diagnostics: boolean }
-  | { readonly kind: 'list'; readonly sizes: ReadonlyArray<number>; readonly iterations: number; readonly budget: number };
+  | { readonly kind: 'list'; readonly sizes: ReadonlyArray<number>; readonly iterations: number; readonly budget: number }
+  | { readonly kind: 'http'; readonly durationSeconds: number; readonly connections: number };
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -43,6 +47,7 @@ export interface BenchResults {
   readonly rebuild?: ReadonlyArray<RebuildResult>;
   readonly rebuildMemoryGrowth?: { readonly smallEvents: number; readonly largeEvents: number; readonly heapGrowthRatio: number; readonly flat: boolean };
   readonly list?: ListResult;
+  readonly http?: HttpResult;
   readonly totalSeconds: number;
 }
 
@@ -56,6 +61,8 @@ const runTask = async (task: Task): Promise<unknown> => {
       return runRebuildBenchmark(task.events, task.diagnostics);
     case 'list':
       return runListBenchmark({ sizes: task.sizes, iterations: task.iterations, buildBudgetSeconds: task.budget, batchEvents: 10_000 });
+    case 'http':
+      return runHttpBenchmark({ durationSeconds: task.durationSeconds, connections: task.connections });
   }
 };
 
@@ -98,7 +105,7 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     if (match === null) throw new Error(`Unknown argument '${arg}' (see the flags at the top of packages/bench/src/main.ts)`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'no-diagnostics', 'out'];
+  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'http-duration', 'http-connections', 'no-diagnostics', 'out'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flags.has('quick') || process.env.BENCH_QUICK === '1';
   const setting = (flag: string, env: string, full: string, quickValue: string): string => flags.get(flag) ?? process.env[env] ?? (quick ? quickValue : full);
@@ -108,8 +115,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     return n;
   };
   const ints = (name: string, value: string): Array<number> => value.split(',').filter((v) => v !== '').map((v) => int(name, v));
-  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list', 'lifecycle,rebuild,list').split(','));
-  for (const name of only) if (!['lifecycle', 'rebuild', 'list'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
+  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list,http', 'lifecycle,rebuild,list,http').split(','));
+  for (const name of only) if (!['lifecycle', 'rebuild', 'list', 'http'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
   return {
     quick,
     only,
@@ -120,6 +127,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     listSessions: ints('list-sessions', setting('list-sessions', 'BENCH_LIST_SESSIONS', '100000,1000000', '2000,10000')),
     listIterations: int('list-iterations', setting('list-iterations', 'BENCH_LIST_ITERATIONS', '500', '50')),
     listBudget: int('list-budget', setting('list-budget', 'BENCH_LIST_BUDGET', '120', '60')),
+    httpDuration: int('http-duration', setting('http-duration', 'BENCH_HTTP_DURATION', '10', '2')),
+    httpConnections: int('http-connections', setting('http-connections', 'BENCH_HTTP_CONNECTIONS', '10', '10')),
     diagnostics: !flags.has('no-diagnostics') && process.env.BENCH_DIAGNOSTICS !== '0',
     out: flags.get('out') ?? join(dirname(here), '..', 'results', 'latest.json'),
   };
@@ -168,6 +177,9 @@ const main = async (): Promise<void> => {
   }
   if (args.only.has('list')) {
     results.list = await inChild<ListResult>({ kind: 'list', sizes: args.listSessions, iterations: args.listIterations, budget: args.listBudget });
+  }
+  if (args.only.has('http')) {
+    results.http = await inChild<HttpResult>({ kind: 'http', durationSeconds: args.httpDuration, connections: args.httpConnections });
   }
   results.totalSeconds = round((performance.now() - started) / 1000, 1);
 
