@@ -122,23 +122,27 @@ describe('routing and headers', () => {
 describe('Idempotency-Key', () => {
   it('a concurrent request with a key still in use is a 409', async () => {
     const memory = createMemoryEventStore();
-    let holdAppends = true;
+    let release: () => void = () => undefined;
+    let appending: () => void = () => undefined;
+    const appendStarted = new Promise<void>((resolve) => (appending = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
     const slow: EventStore = {
       ...memory,
       appendToStream: (stream, events, options) => async () => {
-        if (holdAppends) await new Promise((resolve) => setTimeout(resolve, 150));
+        appending();
+        await held;
         return memory.appendToStream(stream, events, options)();
       },
     };
     const { baseUrl } = await start({}, { store: slow });
     const headers = { 'Idempotency-Key': 'same-key' };
     const first = post(baseUrl, '/v1/identity/verification_sessions', 'type=document', headers);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await appendStarted;
     const second = await post(baseUrl, '/v1/identity/verification_sessions', 'type=document', headers);
     expect(second.status).toBe(409);
     expect(await errorOf(second)).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
+    release();
     expect((await first).status).toBe(200);
-    holdAppends = false;
     const replay = await post(baseUrl, '/v1/identity/verification_sessions', 'type=document', headers);
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotency-key')).toBe('same-key');

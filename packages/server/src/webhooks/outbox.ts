@@ -156,6 +156,8 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
     const current = endpoints.get(id);
     const state = endpointDecider.evolve(current === undefined ? endpointDecider.initialState : { _tag: 'Existing', endpoint: current.endpoint }, event);
     if (state._tag === 'Existing') endpoints.upsert(id, { endpoint: state.endpoint, position: current?.position ?? recorded.position, revision: recorded.revision });
+    // A deleted endpoint is owed nothing more.
+    if (state._tag === 'Existing' && state.endpoint.deleted) for (const key of [...pending]) if (key.endsWith(`.${id}`)) pending.delete(key);
     if (metadata.idempotency_key !== undefined && metadata.request_fingerprint !== undefined) {
       const livemode = endpoints.get(id)?.endpoint.livemode ?? false;
       keys.set(`${livemode ? 'live' : 'test'}:${metadata.idempotency_key}`, {
