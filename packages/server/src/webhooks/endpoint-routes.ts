@@ -97,6 +97,7 @@ export const endpointRoutes = (deps: StreamWriterDeps & { readonly outbox: Webho
             description: params.description ?? null,
             metadata: params.metadata ?? {},
             secret: newSecret(),
+            ...(params.api_version === undefined ? {} : { apiVersion: params.api_version }),
           }, existing(id, true));
         }, (stream, revision) => pipe(stateAt(stream, revision), TE.chainEitherK(existing(idFromStream(stream), true)))),
       ),

@@ -42,16 +42,19 @@ const EndpointStatusC = t.keyof({ enabled: null, disabled: null });
 export const WebhookEndpointCreated = defineEvent(
   'WebhookEndpointCreated',
   1,
-  t.type({
-    id: t.string,
-    livemode: t.boolean,
-    created: t.number,
-    url: t.string,
-    enabled_events: t.array(t.string),
-    description: t.union([t.string, t.null]),
-    metadata: MetadataC,
-    secret: t.string,
-  }),
+  t.intersection([
+    t.type({
+      id: t.string,
+      livemode: t.boolean,
+      created: t.number,
+      url: t.string,
+      enabled_events: t.array(t.string),
+      description: t.union([t.string, t.null]),
+      metadata: MetadataC,
+      secret: t.string,
+    }),
+    t.partial({ api_version: t.string }),
+  ]),
 );
 export const WebhookEndpointUpdated = defineEvent(
   'WebhookEndpointUpdated',
@@ -79,6 +82,8 @@ export interface EndpointData {
   readonly description: string | null;
   readonly metadata: Metadata;
   readonly secret: string;
+  /** The API version the endpoint asked for; Identity renders the same in every version in use. */
+  readonly api_version?: string;
   readonly status: 'enabled' | 'disabled';
   readonly deleted: boolean;
 }
@@ -104,6 +109,7 @@ export type EndpointCommand =
       readonly description: string | null;
       readonly metadata: Metadata;
       readonly secret: string;
+      readonly apiVersion?: string;
     }
   | { readonly type: 'UpdateWebhookEndpoint'; readonly id: string; readonly livemode: boolean; readonly changes: EndpointChanges }
   | { readonly type: 'DeleteWebhookEndpoint'; readonly id: string; readonly livemode: boolean; readonly now: number };
@@ -121,8 +127,9 @@ const decide = (command: EndpointCommand, state: EndpointState): E.Either<Identi
   switch (command.type) {
     case 'CreateWebhookEndpoint': {
       if (state._tag === 'Existing') return E.left(invalidRequest('resource_already_exists', `Webhook endpoint '${command.id}' already exists.`, 'id'));
-      const { id, livemode, now: created, url, enabledEvents, description, metadata, secret } = command;
-      return E.right([{ type: 'WebhookEndpointCreated', data: { id, livemode, created, url, enabled_events: [...enabledEvents], description, metadata, secret } }]);
+      const { id, livemode, now: created, url, enabledEvents, description, metadata, secret, apiVersion } = command;
+      const data = { id, livemode, created, url, enabled_events: [...enabledEvents], description, metadata, secret, ...(apiVersion === undefined ? {} : { api_version: apiVersion }) };
+      return E.right([{ type: 'WebhookEndpointCreated', data }]);
     }
     case 'UpdateWebhookEndpoint': {
       if (!visible(state, command.livemode)) return E.left(endpointNotFound(command.id));

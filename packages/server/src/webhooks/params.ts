@@ -20,7 +20,7 @@ const noExpansion = expandParam([]);
 export const decodeCreateEndpointParams = requestDecoder(
   strictObject(
     'WebhookEndpointCreateParams',
-    { url: endpointUrl, enabled_events: enabledEvents, description: str(), metadata: createMetadata, expand: noExpansion },
+    { url: endpointUrl, enabled_events: enabledEvents, api_version: str({ maxLength: 100 }), description: str(), metadata: createMetadata, expand: noExpansion },
     ['url', 'enabled_events'],
   ),
 );

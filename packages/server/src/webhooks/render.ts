@@ -26,7 +26,7 @@ export interface WebhookEndpointObject {
 export const renderEndpoint = (endpoint: EndpointData, options: { readonly withSecret: boolean }): WebhookEndpointObject => ({
   id: endpoint.id,
   object: 'webhook_endpoint',
-  api_version: null,
+  api_version: endpoint.api_version ?? null,
   application: null,
   created: endpoint.created,
   description: endpoint.description,
