@@ -39,6 +39,16 @@ describe('authentication', () => {
     }
   });
 
+  it('the key is checked before the body: no key and a malformed body is still a 401', async () => {
+    const { baseUrl } = await start();
+    const response = await fetch(`${baseUrl}/v1/identity/verification_sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: 'type[a][b][c][d][e][f][g][h][i]=1',
+    });
+    expect(response.status).toBe(401);
+  });
+
   it('HTTP Basic with the key as user name is accepted; the mode follows the key', async () => {
     const { baseUrl } = await start();
     const response = await fetch(`${baseUrl}/v1/identity/verification_sessions`, {

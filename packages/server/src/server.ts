@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { base62, type IdentityLedger } from '@idledger/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { authenticateSecretKey, clientSecretPrincipal, keyRing, type KeyRing } from './http/auth.js';
+import { authenticateSecretKey, clientSecretPrincipal, keyRing, type KeyRing, type SecretKeyPrincipal } from './http/auth.js';
 import { checkContentType, readBody } from './http/body.js';
 import { parseForm } from './http/form.js';
 import { identityRoutes } from './http/identity-routes.js';
-import { routeTable, type Call, type Route, type RouteMatch } from './http/routes.js';
+import { routeTable, type Route, type RouteMatch, type UnauthorizedCall } from './http/routes.js';
 import { errorBody, unrecognizedUrl, wireError, type WireError } from './http/wire-error.js';
 
 export interface RequestLogEntry {
@@ -78,6 +78,9 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
     const body = await readBody(request, maxBodyBytes);
     if (found === undefined) return failure(unrecognizedUrl(method, path));
     if (E.isLeft(body)) return failure(body.left);
+    // A secret key is checked before anything about the request is looked at, as Stripe does.
+    const authorized = authorize(found.route, headerValue(request.headers.authorization));
+    if (E.isLeft(authorized)) return failure(authorized.left);
     const contentType = checkContentType(headerValue(request.headers['content-type']), body.right);
     if (E.isLeft(contentType)) return failure(contentType.left);
     const form = parseForm(method === 'POST' && body.right !== '' ? (query === '' ? body.right : `${query}&${body.right}`) : query);
@@ -85,19 +88,24 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
     const idempotencyKey = method === 'POST' ? headerValue(request.headers['idempotency-key']) : undefined;
     // Echoed as Stripe does: the SDK reads it back into `lastResponse.idempotencyKey`.
     if (idempotencyKey !== undefined) response.setHeader('Idempotency-Key', idempotencyKey);
-    const base = { path: found.path, params: form.right, requestId, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-    const result = await run(found.route, base, headerValue(request.headers.authorization));
+    const call = { path: found.path, params: form.right, requestId, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    const result = await authorized.right(call);
     return E.isLeft(result) ? failure(result.left) : { status: 200, body: result.right };
   };
 
-  const run = (route: Route, base: Omit<Call<never>, 'principal'>, authorization: string | undefined): Promise<E.Either<WireError, unknown>> => {
+  /**
+   * How a route is authorized: a secret-key route checks the key at once; a client-secret route
+   * takes `client_secret` out of the parameters once they are read, and never looks at a key.
+   */
+  const authorize = (route: Route, authorization: string | undefined): E.Either<WireError, (call: UnauthorizedCall) => Promise<E.Either<WireError, unknown>>> => {
     if (route.auth === 'secret_key') {
-      const principal = authenticateSecretKey(ring, authorization);
-      return E.isLeft(principal) ? Promise.resolve(principal) : route.handle({ ...base, principal: principal.right })();
+      return E.map((principal: SecretKeyPrincipal) => (call: UnauthorizedCall) => route.handle({ ...call, principal })())(authenticateSecretKey(ring, authorization));
     }
-    const { client_secret: clientSecret, ...params } = base.params;
-    const principal = clientSecretPrincipal(clientSecret);
-    return E.isLeft(principal) ? Promise.resolve(principal) : route.handle({ ...base, params, principal: principal.right })();
+    return E.right(async (call) => {
+      const { client_secret: clientSecret, ...params } = call.params;
+      const principal = clientSecretPrincipal(clientSecret);
+      return E.isLeft(principal) ? principal : route.handle({ ...call, params, principal: principal.right })();
+    });
   };
 
   const server = createServer((request, response) => {
@@ -112,7 +120,8 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
     let failureReason: string | undefined;
     dispatch(request, response, requestId, method, path, query)
       .catch((error: unknown) => {
-        failureReason = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
+        // The name and where it was thrown, never the message: messages can quote request data.
+        failureReason = error instanceof Error ? `${error.name} ${/\n\s+at (.*)/.exec(error.stack ?? '')?.[1] ?? ''}`.trim() : 'a non-Error value was thrown';
         const failure = wireError(500, 'api_error', 'An unexpected error occurred while handling this request.');
         return { status: 500, body: errorBody(failure) };
       })

@@ -19,6 +19,9 @@ export interface Call<P> {
   readonly idempotencyKey?: string;
 }
 
+/** A call before authorization has named its principal. */
+export type UnauthorizedCall = Omit<Call<never>, 'principal'>;
+
 export type Method = 'GET' | 'POST' | 'DELETE';
 
 export type Route =
