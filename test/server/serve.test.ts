@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +29,12 @@ const startServe = (args: ReadonlyArray<string>, env: Record<string, string> = {
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
   const stopped = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { port, stop: async () => (child.kill('SIGTERM'), stopped), output: () => ({ out, err }) };
+  return {
+    port,
+    stop: async () => (child.kill('SIGTERM'), stopped),
+    crash: async () => (child.kill('SIGKILL'), stopped),
+    output: () => ({ out, err }),
+  };
 };
 
 describe('idledger serve', () => {
@@ -65,5 +72,47 @@ describe('idledger serve', () => {
     await expect(served.port).rejects.toThrow(/exited with 2/);
     expect(served.output().err).toContain('Not a secret key');
     expect(served.output().err).not.toContain('publishable_key_6');
+  }, 30_000);
+
+  it('a delivery cut short by a crash is sent again by the next process, under the same event id', async () => {
+    const db = join(directory, 'crash.db');
+    const bodies: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(body);
+        if (bodies.length > 1) response.writeHead(200).end();
+        // The first delivery is never answered: the server dies while it waits.
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const first = startServe(['--port', '0', '--db', db, '--api-key', 'sk_test_crash_1']);
+      const client = (port: number) => new Stripe('sk_test_crash_1', { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
+      const before = client(await first.port);
+      await before.webhookEndpoints.create({ url: hooks, enabled_events: ['identity.verification_session.created'] });
+      const session = await before.identity.verificationSessions.create({ type: 'document' });
+      while (bodies.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await first.crash();
+
+      const second = startServe(['--port', '0', '--db', db, '--api-key', 'sk_test_crash_1']);
+      const after = client(await second.port);
+      while (bodies.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      const [lost, resent] = bodies.map((body) => JSON.parse(body) as Stripe.Event);
+      expect(resent!.id).toBe(lost!.id);
+      expect(resent!.data.object).toMatchObject({ id: session.id });
+      let event = await after.events.retrieve(lost!.id);
+      for (let tries = 0; event.pending_webhooks > 0 && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        event = await after.events.retrieve(lost!.id);
+      }
+      expect(event.pending_webhooks).toBe(0);
+      expect(await second.stop()).toBe(0);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   }, 30_000);
 });
