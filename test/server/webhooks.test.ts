@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createIdentityLedger, type IdentityLedger } from '@idledger/core';
+import { createIdentityLedger, createMemoryEventStore, type EventStore, type IdentityLedger } from '@idledger/core';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { constructEvent, createIdentityServer, startWebhooks, type IdentityServer, type Webhooks, type WebhooksConfig } from '@idledger/server';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -253,6 +254,37 @@ describe('the outbox', () => {
     const ids = up.deliveries.map((delivery) => verifiedWithSdk(second.stripe(), delivery, endpoint.secret!).id);
     expect(ids).toContain((JSON.parse(down.deliveries[0]!.body) as Stripe.Event).id);
     expect(up.types().sort()).toEqual(['identity.verification_session.canceled', 'identity.verification_session.created']);
+  });
+});
+
+describe('failures of the ledger itself', () => {
+  it('an attempt that cannot be recorded is held back and tried again, never spun on', async () => {
+    const memory = createMemoryEventStore();
+    let storeDown = true;
+    const store: EventStore = {
+      ...memory,
+      appendToStream: (stream, events, options) =>
+        storeDown && stream.startsWith('webhook_delivery-') ? TE.left({ _tag: 'Unavailable', reason: 'disk full' }) : memory.appendToStream(stream, events, options),
+    };
+    const ledger = await createIdentityLedger({ store });
+    cleanups.push(() => ledger.close());
+    const errors: unknown[] = [];
+    const { stripe, webhooks } = await start({ retry: { initialDelayMs: 100, maxDelayMs: 100 }, onError: (error) => errors.push(error) }, ledger);
+    const hooks = await receiver();
+    await stripe().webhookEndpoints.create({ url: hooks.url, enabled_events: ['identity.verification_session.created'] });
+    const session = await stripe().identity.verificationSessions.create({ type: 'document' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Sent, not recorded, held back 100 ms, sent again: at most seven times in 600 ms, not hundreds.
+    expect(hooks.deliveries.length).toBeGreaterThanOrEqual(2);
+    expect(hooks.deliveries.length).toBeLessThanOrEqual(7);
+    expect(errors.length).toBe(hooks.deliveries.length);
+    expect(String(errors[0])).toContain('could not be recorded');
+
+    storeDown = false;
+    await until(() => hooks.deliveries.length > 0 && errors.length < hooks.deliveries.length);
+    await webhooks.whenIdle();
+    const [event] = (await stripe().events.list()).data;
+    expect(event).toMatchObject({ data: { object: { id: session.id } }, pending_webhooks: 0 });
   });
 });
 

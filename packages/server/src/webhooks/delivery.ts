@@ -67,6 +67,11 @@ const failureOf = (error: unknown): string => {
 export const createDeliveryWorker = (config: DeliveryWorkerConfig) => {
   const write = writeToStream({ store: config.store, clock: config.clock, newEventId: randomUUID });
   const inFlight = new Map<string, Set<string>>();
+  /**
+   * Deliveries whose event could not be rendered or whose attempt could not be recorded (a store
+   * failure): held back for a retry delay, so a persistent failure is retried, not spun on.
+   */
+  const held = new Map<string, number>();
   const sending = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -103,8 +108,12 @@ export const createDeliveryWorker = (config: DeliveryWorkerConfig) => {
     const endpoint = config.outbox.endpointForDelivery(delivery.endpointId);
     const row = config.outbox.event(delivery.eventId, endpoint?.livemode ?? false);
     if (endpoint === undefined || row === undefined) return;
+    const holdBack = (message: string) => {
+      held.set(`${delivery.eventId}.${delivery.endpointId}`, config.clock().getTime() + config.retry.initialDelayMs);
+      config.onError(new Error(message));
+    };
     const rendered = await config.render(row)();
-    if (E.isLeft(rendered)) return config.onError(new Error(`event ${row.id} could not be rendered: ${rendered.left.message}`));
+    if (E.isLeft(rendered)) return holdBack(`event ${row.id} could not be rendered: ${rendered.left.message}`);
     const started = config.clock().getTime();
     const { status, error } = await post(endpoint.url, JSON.stringify(rendered.right, null, 2), endpoint.secret);
     if (stopped) return;
@@ -117,7 +126,8 @@ export const createDeliveryWorker = (config: DeliveryWorkerConfig) => {
       succeeded: status !== null && status >= 200 && status < 300,
     };
     const recorded = await write(attemptDecider, deliveryCodec, deliveryStream(delivery.eventId, delivery.endpointId), { type: 'RecordAttempt', outcome }, SYSTEM_CONTEXT(delivery.eventId))();
-    if (E.isLeft(recorded)) return config.onError(new Error(`delivery attempt of ${row.id} could not be recorded: ${recorded.left.message}`));
+    if (E.isLeft(recorded)) return holdBack(`delivery attempt of ${row.id} could not be recorded: ${recorded.left.message}`);
+    held.delete(`${delivery.eventId}.${delivery.endpointId}`);
     if (recorded.right.position !== null) await config.outbox.waitFor(recorded.right.position);
   };
 
@@ -133,7 +143,7 @@ export const createDeliveryWorker = (config: DeliveryWorkerConfig) => {
       if (endpoint === undefined || endpoint.deleted || endpoint.status !== 'enabled') continue;
       const slots = slotsOf(delivery.endpointId);
       if (slots.has(delivery.eventId)) continue;
-      const due = (delivery.lastAttemptMs ?? now) + delayBeforeAttempt(config.retry, delivery.attempts);
+      const due = Math.max((delivery.lastAttemptMs ?? now) + delayBeforeAttempt(config.retry, delivery.attempts), held.get(`${delivery.eventId}.${delivery.endpointId}`) ?? 0);
       if (due > now) {
         nextDue = Math.min(nextDue, due);
         continue;
