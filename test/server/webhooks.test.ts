@@ -221,6 +221,36 @@ describe('webhook endpoints and deliveries', () => {
   });
 });
 
+describe('/v1/events', () => {
+  it('filters by type, pattern, types[] and delivery_success, pages with the SDK, and hides the other mode', async () => {
+    const { stripe, ledger, webhooks } = await start();
+    const hooks = await receiver();
+    await stripe().webhookEndpoints.create({ url: hooks.url, enabled_events: ['identity.verification_session.canceled'] });
+    for (let index = 0; index < 3; index++) {
+      const session = await stripe().identity.verificationSessions.create({ type: 'document' });
+      await stripe().identity.verificationSessions.cancel(session.id);
+    }
+    await stripe(LIVE_KEY).identity.verificationSessions.create({ type: 'document' });
+    await ledger.whenIdle();
+    await until(() => hooks.deliveries.length === 3);
+
+    const all = await stripe().events.list({ limit: 2 }).autoPagingToArray({ limit: 100 });
+    expect(all.map((event) => event.type)).toEqual([
+      'identity.verification_session.canceled', 'identity.verification_session.created',
+      'identity.verification_session.canceled', 'identity.verification_session.created',
+      'identity.verification_session.canceled', 'identity.verification_session.created',
+    ]);
+    expect((await stripe().events.list({ type: 'identity.verification_session.created' })).data).toHaveLength(3);
+    expect((await stripe().events.list({ types: ['identity.verification_session.created', 'identity.verification_session.canceled'] })).data).toHaveLength(6);
+    await webhooks.whenIdle();
+    expect((await stripe().events.list({ delivery_success: true })).data).toHaveLength(6);
+    expect((await stripe().events.list({ delivery_success: false })).data).toHaveLength(0);
+        expect((await stripe(LIVE_KEY).events.list()).data.map((event) => event.livemode)).toEqual([true]);
+    await expect(stripe(LIVE_KEY).events.retrieve(all[0]!.id)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    await expect(stripe().events.list({ limit: 0 })).rejects.toMatchObject({ param: 'limit' });
+  });
+});
+
 describe('the outbox', () => {
   it('sends nothing for a change that did not commit', async () => {
     const { stripe } = await start();
