@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runChecksBenchmark, type ChecksResult } from './checks.js';
 import { runLifecycleBenchmark, type LifecycleResult } from './lifecycle.js';
 import { runIntegrityBenchmark, type IntegrityResult } from './integrity.js';
+import { runHttpBenchmark, type HttpResult } from './http.js';
 import { runListBenchmark, type ListResult } from './list.js';
 import { runRebuildBenchmark, type RebuildResult } from './rebuild.js';
 import { printReport } from './report.js';
@@ -18,7 +19,7 @@ import { log, round } from './support.js';
  *
  * Flags (environment variables in brackets):
  *   --quick                       small sizes, for a smoke run in seconds (BENCH_QUICK=1)
- *   --only=lifecycle,rebuild,list,checks which benchmarks (BENCH_ONLY)
+ *   --only=lifecycle,rebuild,list,integrity,checks,http   which benchmarks (BENCH_ONLY)
  *   --lifecycles=N                lifecycles per contender (BENCH_LIFECYCLES, default 2000)
  *   --warmup=N                    untimed lifecycles first (BENCH_WARMUP, default 100)
  *   --rounds=N                    the lifecycle contenders take turns in N rounds (BENCH_ROUNDS, default 10)
@@ -29,6 +30,8 @@ import { log, round } from './support.js';
  *   --integrity-events=N          log size for checkpoint, export and verify (BENCH_INTEGRITY_EVENTS, default 100000)
  *   --checks-iterations=N         calls of each pure check (BENCH_CHECKS_ITERATIONS, default 200000)
  *   --checks-flows=N              end-user flows per ledger (BENCH_CHECKS_FLOWS, default 500)
+ *   --http-duration=S             seconds per HTTP measurement (BENCH_HTTP_DURATION, default 10)
+ *   --http-connections=N          concurrent connections of the HTTP load (BENCH_HTTP_CONNECTIONS, default 10)
  *   --no-diagnostics              skip the diagnostic passes: synchronous=NORMAL lifecycles, per-statement
  *                                 SQLite timings, read-path rates (BENCH_DIAGNOSTICS=0)
  *   --out=FILE                    where to write the JSON (default packages/bench/results/latest.json)
@@ -40,7 +43,8 @@ type Task =
   | { readonly kind: 'rebuild'; readonly events: number; readonly diagnostics: boolean }
   | { readonly kind: 'list'; readonly sizes: ReadonlyArray<number>; readonly iterations: number; readonly budget: number }
   | { readonly kind: 'integrity'; readonly events: number }
-  | { readonly kind: 'checks'; readonly iterations: number; readonly flows: number };
+  | { readonly kind: 'checks'; readonly iterations: number; readonly flows: number }
+  | { readonly kind: 'http'; readonly durationSeconds: number; readonly connections: number };
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -52,6 +56,7 @@ export interface BenchResults {
   readonly list?: ListResult;
   readonly integrity?: IntegrityResult;
   readonly checks?: ChecksResult;
+  readonly http?: HttpResult;
   readonly totalSeconds: number;
 }
 
@@ -69,6 +74,8 @@ const runTask = async (task: Task): Promise<unknown> => {
       return runListBenchmark({ sizes: task.sizes, iterations: task.iterations, buildBudgetSeconds: task.budget, batchEvents: 10_000 });
     case 'checks':
       return runChecksBenchmark({ iterations: task.iterations, flows: task.flows });
+    case 'http':
+      return runHttpBenchmark({ durationSeconds: task.durationSeconds, connections: task.connections });
   }
 };
 
@@ -111,7 +118,7 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     if (match === null) throw new Error(`Unknown argument '${arg}' (see the flags at the top of packages/bench/src/main.ts)`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'integrity-events', 'checks-iterations', 'checks-flows', 'no-diagnostics', 'out'];
+  const known = ['quick', 'only', 'lifecycles', 'warmup', 'rounds', 'rebuild-events', 'list-sessions', 'list-iterations', 'list-budget', 'integrity-events', 'checks-iterations', 'checks-flows', 'http-duration', 'http-connections', 'no-diagnostics', 'out'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flags.has('quick') || process.env.BENCH_QUICK === '1';
   const setting = (flag: string, env: string, full: string, quickValue: string): string => flags.get(flag) ?? process.env[env] ?? (quick ? quickValue : full);
@@ -121,8 +128,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     return n;
   };
   const ints = (name: string, value: string): Array<number> => value.split(',').filter((v) => v !== '').map((v) => int(name, v));
-  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list,integrity,checks', 'lifecycle,rebuild,list,integrity,checks').split(','));
-  for (const name of only) if (!['lifecycle', 'rebuild', 'list', 'integrity', 'checks'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
+  const only = new Set(setting('only', 'BENCH_ONLY', 'lifecycle,rebuild,list,integrity,checks,http', 'lifecycle,rebuild,list,integrity,checks,http').split(','));
+  for (const name of only) if (!['lifecycle', 'rebuild', 'list', 'integrity', 'checks', 'http'].includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
   return {
     quick,
     only,
@@ -136,6 +143,8 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
     integrityEvents: int('integrity-events', setting('integrity-events', 'BENCH_INTEGRITY_EVENTS', '100000', '3000')),
     checksIterations: int('checks-iterations', setting('checks-iterations', 'BENCH_CHECKS_ITERATIONS', '200000', '5000')),
     checksFlows: int('checks-flows', setting('checks-flows', 'BENCH_CHECKS_FLOWS', '500', '20')),
+    httpDuration: int('http-duration', setting('http-duration', 'BENCH_HTTP_DURATION', '10', '2')),
+    httpConnections: int('http-connections', setting('http-connections', 'BENCH_HTTP_CONNECTIONS', '10', '10')),
     diagnostics: !flags.has('no-diagnostics') && process.env.BENCH_DIAGNOSTICS !== '0',
     out: flags.get('out') ?? join(dirname(here), '..', 'results', 'latest.json'),
   };
@@ -190,6 +199,9 @@ const main = async (): Promise<void> => {
   }
   if (args.only.has('checks')) {
     results.checks = await inChild<ChecksResult>({ kind: 'checks', iterations: args.checksIterations, flows: args.checksFlows });
+  }
+  if (args.only.has('http')) {
+    results.http = await inChild<HttpResult>({ kind: 'http', durationSeconds: args.httpDuration, connections: args.httpConnections });
   }
   results.totalSeconds = round((performance.now() - started) / 1000, 1);
 

@@ -173,5 +173,29 @@ export const printReport = (results: BenchResults): string => {
       ),
     );
   }
+  if (results.http !== undefined) {
+    const { runs, connections, durationSeconds } = results.http;
+    const ceiling = (operation: string) => runs.find((run) => run.contender === 'ceiling' && run.operation === operation)?.requestsPerSecond ?? Number.NaN;
+    out.push(`\n6. HTTP over loopback: ${connections} connections, ${durationSeconds} s per measurement, each server in its own process`);
+    out.push('   ceiling: a bare node:http handler answering one fixed JSON session body\n');
+    out.push(
+      table(
+        ['server', 'operation', 'requests/s', 'of ceiling', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors'],
+        runs.map((run) => [
+          run.contender,
+          run.operation,
+          fmt(run.requestsPerSecond),
+          `${fmt((100 * run.requestsPerSecond) / ceiling(run.operation))} %`,
+          ms(run.p50Ms),
+          ms(run.p99Ms),
+          ms(run.maxMs),
+          fmt(run.requests),
+          fmt(run.non2xx),
+          fmt(run.errors),
+        ]),
+        'llrrrrrrrr',
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 };

@@ -7,6 +7,7 @@ import { history } from './commands/history.js';
 import { PROJECTIONS, rebuild } from './commands/rebuild.js';
 import { listReports, showReport } from './commands/reports.js';
 import { listSessions, showSession } from './commands/sessions.js';
+import { serve } from './commands/serve.js';
 import { processIo, type Io } from './output.js';
 
 /** How many objects a list command may gather across pages (stripe-node's auto-paging cap). */
@@ -33,11 +34,18 @@ const moment = (value: string): Date => {
 
 const unixSeconds = (value: string): number => Math.floor(moment(value).getTime() / 1000);
 
+const port = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return Number(value);
+};
+
 /**
  * The `idledger` command. Returns the exit code rather than exiting, so tests run it in-process.
  */
 export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): Promise<number> => {
   let exitCode = 0;
+  /** Every `--api-key` on the command line, in order: `serve` accepts several. */
+  const apiKeysGiven: string[] = [];
   const run =
     <Options extends object>(command: Command<Options>) =>
     async (options: Options, invoked: Commander) => {
@@ -48,7 +56,15 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
   const program = new Commander('idledger')
     .description('An event-sourced compliance ledger for identity verification, on an embedded SQLite file.')
     .addOption(new Option('--db <file>', 'the ledger file').default(DEFAULT_DB))
-    .addOption(new Option('--api-key <key>', 'secret key: its mode (test or live) scopes what is seen').env('IDLEDGER_API_KEY').default(DEFAULT_API_KEY))
+    .addOption(
+      new Option('--api-key <key>', 'secret key: its mode (test or live) scopes what is seen (serve: repeat it to accept several)')
+        .env('IDLEDGER_API_KEY')
+        .default(DEFAULT_API_KEY)
+        .argParser((key: string) => {
+          apiKeysGiven.push(key);
+          return key;
+        }),
+    )
     .option('--json', 'machine-readable output', false)
     .showHelpAfterError()
     .exitOverride()
@@ -145,6 +161,12 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .command('rotate')
     .description('switch to a new signing key; the old key signs the succession, recorded in the log and in every export')
     .action(run(keysRotate));
+  program
+    .command('serve')
+    .description("serve the ledger over Stripe Identity's HTTP API (keys: --api-key, repeatable, and IDLEDGER_API_KEYS)")
+    .option('--port <n>', 'port to listen on (0: any free port)', port, 12111)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .action((options: { port: number; host: string }, invoked: Commander) => run(serve)({ ...options, apiKeys: apiKeysGiven }, invoked));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -41,3 +41,5 @@ export { exportAudit, type AuditExportBundle, type AuditExportDeps, type AuditEx
 export { signCheckpoint, type LogCheckpointError, type SignedCheckpoint } from './export/log-checkpoint.js';
 export { startCheckpointer, type CheckpointSchedule, type Checkpointer } from './export/checkpointer.js';
 export { recordKeyRotation } from './export/record-checkpoint.js';
+export { base62 } from './api/ids.js';
+export { idempotencyInUse, idempotencyMismatch } from './api/runtime.js';

@@ -31,7 +31,7 @@ import { randomIds, sessionToken, type IdSource } from './ids.js';
 import { autoPagingList, type ListPromise } from './list.js';
 import type { ListObject } from './objects.js';
 import { promiseFace, toPromise } from './promise-face.js';
-import { isValidApiKey, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { fingerprintOf, isValidApiKey, type LedgerRuntime, type RequestOptions } from './runtime.js';
 import { createTestHelperOperations } from './test-helpers.js';
 import { createVerificationReportOperations } from './verification-reports.js';
 import { createVerificationSessionOperations } from './verification-sessions.js';
@@ -253,6 +253,8 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     store,
     /** How this ledger reads and writes stored events; it holds the keys that open personal data. */
     serializer,
+    /** The keyed fingerprint this ledger records for an idempotent request (for writers beside it, such as the server's). */
+    requestFingerprint: (operation: string, target: string | null, params: unknown) => fingerprintOf(runtime, operation, target, params),
     /** The file store in use: every uploaded document image and selfie is behind it. */
     fileStore,
     close: async () => {
