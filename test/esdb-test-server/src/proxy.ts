@@ -18,6 +18,7 @@ export const startProxy = async (targetPort: number): Promise<ConnectionProxy> =
   let accepting = true;
   const track = (socket: Socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
