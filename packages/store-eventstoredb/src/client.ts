@@ -72,9 +72,12 @@ const toWireEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): WireEven
 
 const positionOf = (point: WirePoint) => (typeof point === 'bigint' ? { commit: point, prepare: point } : point);
 
+// gRPC status codes: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE.
+const TRANSIENT_GRPC_CODES = new Set([1, 4, 14]);
+
 /** Client errors carry a string `type`; they are told apart by it, never by `instanceof`. */
 export const storeErrorOf = (error: unknown, context: { stream?: string; expected?: ExpectedRevision } = {}): StoreError => {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; message?: unknown; actualVersion?: unknown; streamName?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; code?: unknown; message?: unknown; actualVersion?: unknown; streamName?: unknown };
   const reason = typeof e.message === 'string' ? e.message : String(error);
   const stream = context.stream ?? (typeof e.streamName === 'string' ? e.streamName : '');
   switch (e.type) {
@@ -98,6 +101,8 @@ export const storeErrorOf = (error: unknown, context: { stream?: string; expecte
     case 'not-leader':
       return { _tag: 'Unavailable', reason: `${e.type}: ${reason}` };
     default:
+      // Some paths (channel set-up, the server-features probe) reject with the raw gRPC error.
+      if (e.type === undefined && typeof e.code === 'number' && TRANSIENT_GRPC_CODES.has(e.code)) return { _tag: 'Unavailable', reason };
       return { _tag: 'StoreFailure', reason: typeof e.type === 'string' ? `${e.type}: ${reason}` : reason };
   }
 };
