@@ -42,16 +42,14 @@ import type { EsdbWire, LiveSubscription, WireEvent } from './client.js';
 export interface EventStoreDbEventStoreOptions {
   /** Events per `$all` read while paging (`readAll` and subscription catch-up). Default 500. */
   readonly pageSize?: number;
+  /**
+   * Prefixed to every stream name on the server; the store sees only its own streams, named
+   * without it. Lets several ledgers (or test runs) share one database. Default: none.
+   */
+  readonly streamNamespace?: string;
 }
 
 const isSystem = (event: WireEvent): boolean => event.type.startsWith('$') || event.streamName.startsWith('$');
-
-const matches = (event: WireEvent, filter: EventFilter | undefined): boolean =>
-  !isSystem(event) &&
-  (filter?.streamPrefixes?.some((prefix) => event.streamName.startsWith(prefix)) ?? true) &&
-  (filter?.eventTypes?.includes(event.type) ?? true);
-
-const recorded = (event: WireEvent): RecordedEvent => Object.freeze({ ...event });
 
 const countLimit = (maxCount: number | undefined): number => (maxCount === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxCount)));
 
@@ -61,8 +59,23 @@ const asStoreError = (error: unknown): StoreError =>
 export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStoreDbEventStoreOptions = {}): EventStore => {
   const pageSize = options.pageSize ?? 500;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  const namespace = options.streamNamespace ?? '';
+  if (namespace.startsWith('$')) throw new RangeError('streamNamespace must not start with "$": such streams are system streams');
   const subscriptions = new Set<Subscription>();
   let closed = false;
+
+  const onServer = (stream: string) => namespace + stream;
+  const isOurs = (event: WireEvent) => !isSystem(event) && event.streamName.startsWith(namespace);
+  const matches = (event: WireEvent, filter: EventFilter | undefined): boolean => {
+    if (!isOurs(event)) return false;
+    const stream = event.streamName.slice(namespace.length);
+    return (filter?.streamPrefixes?.some((prefix) => stream.startsWith(prefix)) ?? true) && (filter?.eventTypes?.includes(event.type) ?? true);
+  };
+  const recorded = (event: WireEvent): RecordedEvent => Object.freeze({ ...event, streamName: event.streamName.slice(namespace.length) });
+  /** Names the caller's stream in errors about a server stream. */
+  const named = (stream: string) => (error: unknown): never => {
+    throw isStoreError(error) && 'stream' in error ? { ...error, stream } : error;
+  };
 
   const attempt =
     <A>(f: () => Promise<A>): TaskEither<StoreError, A> =>
@@ -77,7 +90,7 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
 
   const lastEvent = async (stream: string): Promise<WireEvent | undefined> => {
     try {
-      return (await wire.readStream(stream, { from: 'end', backwards: true, maxCount: 1 }))[0];
+      return (await wire.readStream(onServer(stream), { from: 'end', backwards: true, maxCount: 1 }).catch(named(stream)))[0];
     } catch (error) {
       if (isStoreError(error) && error._tag === 'StreamNotFound') return undefined;
       throw error;
@@ -91,7 +104,7 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
     if (problem !== undefined) return async () => (closed ? E.left(storeClosed) : E.left(problem));
     if (events.length > 0) {
       return attempt(async () => {
-        const written = await wire.append(stream, events, expectedRevision);
+        const written = await wire.append(onServer(stream), events, expectedRevision).catch(named(stream));
         return { nextExpectedRevision: written.revision, position: written.position };
       });
     }
@@ -117,11 +130,11 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
         if ((await lastEvent(stream)) === undefined) throw { _tag: 'StreamNotFound', stream } satisfies StoreError;
         if (backwards) return [];
       }
-      const events = await wire.readStream(stream, {
+      const events = await wire.readStream(onServer(stream), {
         from: from === undefined || from < 0n ? (backwards ? 'end' : 'start') : from,
         backwards,
         maxCount: Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER,
-      });
+      }).catch(named(stream));
       return events.map(recorded);
     });
 
@@ -174,8 +187,8 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
 
     const nextLive = async (): Promise<WireEvent | 'stopped'> => {
       if (liveIterator === undefined) {
-        const prefixes = filter?.streamPrefixes;
-        live = wire.subscribeToAll({ after: cursor, ...(prefixes !== undefined && prefixes.length > 0 ? { streamPrefixes: prefixes } : {}) });
+        const prefixes = filter?.streamPrefixes?.map(onServer) ?? (namespace === '' ? [] : [namespace]);
+        live = wire.subscribeToAll({ after: cursor, ...(prefixes.length > 0 ? { streamPrefixes: prefixes } : {}) });
         liveIterator = live[Symbol.asyncIterator]();
       }
       const result = await Promise.race([liveIterator.next(), stopped]);
@@ -208,7 +221,7 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
               const page = await Promise.race([pageAfter(cursor), stopped]);
               if (page === 'stopped') continue;
               for (const event of page.events) {
-                if (!isSystem(event)) lastUserEvent = event.position;
+                if (isOurs(event)) lastUserEvent = event.position;
                 take(event);
               }
               if (!page.exhausted && !reached()) continue;
