@@ -58,7 +58,7 @@ const asJson = (value: unknown): JsonValue =>
 const toWireEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): WireEvent | undefined => {
   const event = resolved.event;
   if (event === undefined) return undefined;
-  return {
+  return Object.freeze({
     id: event.id,
     streamName: event.streamId,
     revision: event.revision,
@@ -67,7 +67,7 @@ const toWireEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): WireEven
     data: asJson(event.data),
     metadata: asJson(event.metadata),
     recordedAt: event.created,
-  };
+  });
 };
 
 const positionOf = (point: WirePoint) => (typeof point === 'bigint' ? { commit: point, prepare: point } : point);
@@ -120,8 +120,10 @@ const collect = async (iterable: AsyncIterable<ResolvedEvent | AllStreamResolved
   return out;
 };
 
-export const connectWire = (connectionString: string): EsdbWire => {
-  const client = EventStoreDBClient.connectionString(connectionString);
+export const connectWire = (connectionString: string): EsdbWire => wireOnClient(EventStoreDBClient.connectionString(connectionString));
+
+/** The wire over a client the caller made; `dispose()` disposes it. */
+export const wireOnClient = (client: EventStoreDBClient): EsdbWire => {
   return {
     append: async (stream, events, expected) => {
       try {

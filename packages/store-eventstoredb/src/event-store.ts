@@ -71,7 +71,9 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
     const stream = event.streamName.slice(namespace.length);
     return (filter?.streamPrefixes?.some((prefix) => stream.startsWith(prefix)) ?? true) && (filter?.eventTypes?.includes(event.type) ?? true);
   };
-  const recorded = (event: WireEvent): RecordedEvent => Object.freeze({ ...event, streamName: event.streamName.slice(namespace.length) });
+  // Wire events arrive frozen and fresh; only a namespace needs a renamed copy.
+  const recorded = (event: WireEvent): RecordedEvent =>
+    namespace === '' ? event : Object.freeze({ ...event, streamName: event.streamName.slice(namespace.length) });
   /** Names the caller's stream in errors about a server stream. */
   const named = (stream: string) => (error: unknown): never => {
     throw isStoreError(error) && 'stream' in error ? { ...error, stream } : error;

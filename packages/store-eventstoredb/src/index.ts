@@ -4,7 +4,7 @@ import { connectWire } from './client.js';
 import { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './event-store.js';
 
 export { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './event-store.js';
-export { connectWire, storeErrorOf, type EsdbWire, type WireEvent } from './client.js';
+export { connectWire, wireOnClient, storeErrorOf, type EsdbWire, type WireEvent } from './client.js';
 
 export interface EventStoreDbConnectionOptions extends EventStoreDbEventStoreOptions {
   /**

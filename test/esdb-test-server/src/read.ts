@@ -13,6 +13,18 @@ export interface ReadSettings {
 
 type Call = ServerWritableStream<ReadReq, ReadResp>;
 
+/** Index of the first record at or after `position` in the position-ordered log (binary search). */
+const firstAtOrAfter = (all: ReadonlyArray<StoredRecord>, position: bigint): number => {
+  let low = 0;
+  let high = all.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((all[middle] as StoredRecord).position < position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
 /** Writes with back-pressure; resolves false once the client has gone. */
 const send = (call: Call, message: ReadResp): Promise<boolean> => {
   if (call.cancelled || call.destroyed) return Promise.resolve(false);
@@ -74,11 +86,10 @@ export const readStreamRequest = async (log: Log, call: Call, options: ReadReq.O
     const all = log.all();
     const from = allOptions.hasPosition() ? BigInt(allOptions.getPosition()?.getCommitPosition() ?? '0') : allOptions.hasEnd() ? 'end' : 'start';
     // Forwards from a position is inclusive; backwards returns what lies before it.
-    const selected = backwards
-      ? [...all].reverse().filter((r) => (from === 'start' ? false : from === 'end' ? true : r.position < from))
-      : all.filter((r) => (from === 'start' ? true : from === 'end' ? false : r.position >= from));
-    for (const record of selected) {
-      if (BigInt(out.length) >= count) break;
+    const first = from === 'start' ? 0 : from === 'end' ? all.length : firstAtOrAfter(all, from);
+    const step = backwards ? -1 : 1;
+    for (let i = backwards ? (from === 'start' ? -1 : first - 1) : first; i >= 0 && i < all.length && BigInt(out.length) < count; i += step) {
+      const record = all[i] as StoredRecord;
       if (matchesFilter(record, filter)) out.push(record);
     }
   } else {
@@ -116,7 +127,8 @@ export const subscribe = async (log: Log, call: Call, options: ReadReq.Options, 
   } else if (allOptions !== undefined) {
     const after = allOptions.hasPosition() ? BigInt(allOptions.getPosition()?.getCommitPosition() ?? '0') : allOptions.hasEnd() ? 'end' : 'start';
     select = () => true;
-    historical = after === 'end' ? [] : log.all().filter((r) => after === 'start' || r.position > after);
+    const all = log.all();
+    historical = after === 'end' ? [] : all.slice(after === 'start' ? 0 : firstAtOrAfter(all, after + 1n));
   } else {
     return void call.emit('error', plainError(status.INVALID_ARGUMENT, 'subscription to neither a stream nor $all'));
   }
