@@ -1,5 +1,6 @@
 import {
   EventStoreDBClient,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
   streamNameFilter,
@@ -43,8 +44,11 @@ export interface EsdbWire {
   readonly readStream: (stream: string, options: { from: WirePoint; backwards: boolean; maxCount: number }) => Promise<WireEvent[]>;
   /** A bounded read of `$all` from an inclusive point, system events included. */
   readonly readAll: (options: { from: WirePoint; backwards: boolean; maxCount: number }) => Promise<WireEvent[]>;
-  /** Live events after an exclusive point, filtered on the server by stream prefix (or system events only). */
-  readonly subscribeToAll: (options: { after: WirePoint; streamPrefixes?: ReadonlyArray<string> }) => LiveSubscription;
+  /**
+   * Live events after an exclusive point, filtered on the server by stream prefix, else by exact
+   * event type, else to non-system events only.
+   */
+  readonly subscribeToAll: (options: { after: WirePoint; streamPrefixes?: ReadonlyArray<string>; eventTypes?: ReadonlyArray<string> }) => LiveSubscription;
   readonly dispose: () => Promise<void>;
 }
 
@@ -69,6 +73,8 @@ const toWireEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): WireEven
     recordedAt: event.created,
   });
 };
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const positionOf = (point: WirePoint) => (typeof point === 'bigint' ? { commit: point, prepare: point } : point);
 
@@ -142,11 +148,14 @@ export const wireOnClient = (client: EventStoreDBClient): EsdbWire => {
       collect(client.readStream(stream, { fromRevision: from, direction: backwards ? 'backwards' : 'forwards', maxCount }), stream),
     readAll: ({ from, backwards, maxCount }) =>
       collect(client.readAll({ fromPosition: positionOf(from), direction: backwards ? 'backwards' : 'forwards', maxCount })),
-    subscribeToAll: ({ after, streamPrefixes }) => {
-      const subscription = client.subscribeToAll({
-        fromPosition: positionOf(after),
-        filter: streamPrefixes === undefined ? excludeSystemEvents() : streamNameFilter({ prefixes: [...streamPrefixes] }),
-      });
+    subscribeToAll: ({ after, streamPrefixes, eventTypes }) => {
+      const filter =
+        streamPrefixes !== undefined && streamPrefixes.length > 0
+          ? streamNameFilter({ prefixes: [...streamPrefixes] })
+          : eventTypes !== undefined && eventTypes.length > 0
+            ? eventTypeFilter({ regex: `^(?:${eventTypes.map(escapeRegex).join('|')})$` })
+            : excludeSystemEvents();
+      const subscription = client.subscribeToAll({ fromPosition: positionOf(after), filter });
       return {
         unsubscribe: () => subscription.unsubscribe(),
         [Symbol.asyncIterator]: async function* () {

@@ -190,7 +190,8 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
     const nextLive = async (): Promise<WireEvent | 'stopped'> => {
       if (liveIterator === undefined) {
         const prefixes = filter?.streamPrefixes?.map(onServer) ?? (namespace === '' ? [] : [namespace]);
-        live = wire.subscribeToAll({ after: cursor, ...(prefixes.length > 0 ? { streamPrefixes: prefixes } : {}) });
+        // The server filters on one field; the other, and the namespace, are checked here too.
+        live = wire.subscribeToAll({ after: cursor, streamPrefixes: prefixes, ...(filter?.eventTypes === undefined ? {} : { eventTypes: filter.eventTypes }) });
         liveIterator = live[Symbol.asyncIterator]();
       }
       const result = await Promise.race([liveIterator.next(), stopped]);
