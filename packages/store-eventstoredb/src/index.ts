@@ -16,5 +16,13 @@ export interface EventStoreDbConnectionOptions extends EventStoreDbEventStoreOpt
 }
 
 /** Connects to EventStoreDB and returns the event-store port; `close()` releases the connection. */
-export const connectEventStoreDb = ({ connectionString, ...options }: EventStoreDbConnectionOptions): EventStore =>
-  createEventStoreDbEventStore(connectWire(connectionString), options);
+export const connectEventStoreDb = ({ connectionString, ...options }: EventStoreDbConnectionOptions): EventStore => {
+  const wire = connectWire(connectionString);
+  try {
+    return createEventStoreDbEventStore(wire, options);
+  } catch (error) {
+    // Refused options: release the connection the refused store would have owned.
+    void wire.dispose();
+    throw error;
+  }
+};
