@@ -19,6 +19,6 @@ for (const batchAppend of [true, false]) {
   };
   const path = batchAppend ? 'BatchAppend' : 'Append';
   // A page size of 2 makes the suite cross page boundaries that the default (500) would hide.
-  describeEventStoreConformance(`eventstoredb over ${path}`, makeStore(2), { numRuns: batchAppend ? 100 : 40 });
+  describeEventStoreConformance(`eventstoredb over ${path}`, makeStore(2), { numRuns: batchAppend ? 80 : 30 });
   describeEventStoreConformance(`eventstoredb over ${path} (default page size)`, makeStore(), { numRuns: 25 });
 }

@@ -28,7 +28,7 @@ describe('on the test server, shared', () => {
     server = await startTestServer();
   });
   afterAll(async () => server.stop());
-  describeEventStoreConformance('eventstoredb, namespaced in a shared log', async () => namespaced(server.connectionString)(), { numRuns: 40 });
+  describeEventStoreConformance('eventstoredb, namespaced in a shared log', async () => namespaced(server.connectionString)(), { numRuns: 30 });
 });
 
 const real = process.env.EVENTSTORE_CONNECTION_STRING;
