@@ -100,6 +100,20 @@ describe('EventStoreDB adapter, beyond the conformance suite', () => {
     expect(raw).toEqual([second?.id]);
   });
 
+  it('reads from the start of the log for a position below 0, which the server cannot take', async () => {
+    await store.appendToStream('account-1', [event(), event()], { expectedRevision: 'no_stream' })();
+    const all: RecordedEvent[] = [];
+    for await (const e of store.readAll({ fromPosition: -1n })) all.push(e);
+    expect(all).toHaveLength(2);
+    const subscription = store.subscribeToAll({ from: -1n });
+    const ids: string[] = [];
+    for await (const message of subscription) {
+      if (message._tag === 'CaughtUp') break;
+      ids.push(message.event.id);
+    }
+    expect(ids).toEqual(all.map((e) => e.id));
+  });
+
   it('refuses a namespace that would make every stream a system stream', () => {
     expect(() => connectEventStoreDb({ connectionString: server.connectionString, streamNamespace: '$tenant-' })).toThrow(RangeError);
   });

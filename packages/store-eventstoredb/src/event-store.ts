@@ -53,6 +53,9 @@ const isSystem = (event: WireEvent): boolean => event.type.startsWith('$') || ev
 
 const countLimit = (maxCount: number | undefined): number => (maxCount === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxCount)));
 
+// Log positions are unsigned on the server; anything below 0 means the start of the log.
+const fromLogStart = (position: GlobalPosition | 'start'): GlobalPosition | 'start' => (position === 'start' || position < 0n ? 'start' : position);
+
 const asStoreError = (error: unknown): StoreError =>
   isStoreError(error) ? error : { _tag: 'StoreFailure', reason: error instanceof Error ? error.message : String(error) };
 
@@ -151,7 +154,7 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
 
   async function* readAll(opts: ReadAllOptions = {}): AsyncGenerator<RecordedEvent, void, undefined> {
     let remaining = countLimit(opts.maxCount);
-    let cursor: GlobalPosition | 'start' = opts.fromPosition ?? 'start';
+    let cursor = fromLogStart(opts.fromPosition ?? 'start');
     let inclusive = true;
     while (remaining > 0) {
       if (closed) throw storeClosed;
@@ -174,7 +177,7 @@ export const createEventStoreDbEventStore = (wire: EsdbWire, options: EventStore
   }
 
   const subscribeToAll = ({ from, filter }: SubscribeOptions): Subscription => {
-    let cursor: GlobalPosition | 'start' = from;
+    let cursor = fromLogStart(from);
     let lastUserEvent: GlobalPosition | 'start' = from;
     const queue: SubscriptionMessage[] = [];
     let caughtUp = false;
