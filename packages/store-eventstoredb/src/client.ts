@@ -52,6 +52,8 @@ export interface EsdbWire {
   readonly dispose: () => Promise<void>;
 }
 
+// Metadata goes as ready JSON bytes, so null, 0, false and '' are written too (the client skips
+// falsy metadata objects). A plain Uint8Array: the client tests `constructor === Uint8Array`, which a Buffer fails.
 const bytes = (value: JsonValue): Uint8Array => new Uint8Array(Buffer.from(JSON.stringify(value), 'utf8'));
 
 // Events this adapter wrote are JSON with JSON metadata; anything else found in $all (another
