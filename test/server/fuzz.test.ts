@@ -85,8 +85,20 @@ const HEADERS = fc.record(
 let ledger: IdentityLedger;
 let webhooks: Webhooks;
 let server: IdentityServer;
+/** The end user's side, authorized by a session's client_secret; fuzzed with and without a real one. */
+const END_USER_ROUTES: ReadonlyArray<readonly ['GET' | 'POST', string]> = [
+  ['GET', '/v1/identity/verification_flow'],
+  ['POST', '/v1/identity/verification_flow/files'],
+  ['POST', '/v1/identity/verification_flow/document'],
+  ['POST', '/v1/identity/verification_flow/selfie'],
+  ['POST', '/v1/identity/verification_flow/id_number'],
+  ['POST', '/v1/identity/verification_flow/consent'],
+  ['POST', '/v1/identity/verification_flow/submit'],
+];
+
 let base: string;
 const realIds: string[] = [];
+let clientSecret = '';
 
 beforeAll(async () => {
   ledger = await createIdentityLedger({ simulatedDelayMs: 1 });
@@ -100,6 +112,7 @@ beforeAll(async () => {
   const customer = await ledger.customers.create({}, { apiKey: TEST_KEY });
   const report = (await ledger.identity.verificationReports.list({}, { apiKey: TEST_KEY })).data[0]!;
   realIds.push(session.id, verified.id, customer.id, report.id);
+  clientSecret = session.client_secret!;
 });
 afterAll(async () => {
   await server.close();
@@ -125,6 +138,31 @@ describe('malformed requests to every endpoint', () => {
           expect(parsed.error?.type).toMatch(/^(invalid_request_error|idempotency_error)$/);
           expect(parsed.error?.message).toEqual(expect.any(String));
           if (response.status === 400 && !NOT_ABOUT_A_PARAMETER.has(parsed.error!.code)) expect(parsed.error?.param, text).toEqual(expect.any(String));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+});
+
+describe('malformed requests to every end-user endpoint', () => {
+  it.each(END_USER_ROUTES)('%s %s answers a Stripe error below 500', async (method, path) => {
+    await fc.assert(
+      fc.asyncProperty(FORM, FORM, fc.boolean(), HEADERS, async (query, body, withSecret, headers) => {
+        const secret = withSecret ? `client_secret=${encodeURIComponent(clientSecret)}` : '';
+        const fullQuery = [secret, query].filter((part) => part !== '').join('&');
+        const response = await fetch(`${base}${path}${fullQuery === '' ? '' : `?${fullQuery}`}`, {
+          method,
+          headers: Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as Record<string, string>,
+          ...(method === 'GET' ? {} : { body }),
+        });
+        const text = await response.text();
+        expect(response.status, text).toBeLessThan(500);
+        expect(response.headers.get('request-id')).toMatch(/^req_/);
+        const parsed = JSON.parse(text) as { error?: { type: string; message: string } };
+        if (response.status >= 400) {
+          expect(parsed.error?.type).toMatch(/^(invalid_request_error|idempotency_error)$/);
+          expect(parsed.error?.message).toEqual(expect.any(String));
         }
       }),
       { numRuns: 60 },

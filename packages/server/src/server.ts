@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { base62, type IdentityLedger } from '@idledger/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { authenticateSecretKey, clientSecretPrincipal, keyRing, type KeyRing, type SecretKeyPrincipal } from './http/auth.js';
-import { checkContentType, readBody } from './http/body.js';
+import { checkContentType, readBody, readBytes } from './http/body.js';
+import { endUserRoutes } from './http/end-user-routes.js';
 import { parseForm } from './http/form.js';
 import { identityRoutes } from './http/identity-routes.js';
 import { routeTable, type Route, type RouteMatch, type UnauthorizedCall } from './http/routes.js';
@@ -27,6 +28,8 @@ export interface IdentityServerConfig {
   readonly apiKeys: ReadonlyArray<string>;
   /** Largest request body accepted, in bytes (default 256 KiB). */
   readonly maxBodyBytes?: number;
+  /** Largest file upload accepted by the end-user flow, in bytes (default 10 MiB). */
+  readonly maxUploadBytes?: number;
   /** More routes served beside the Identity API (the webhook routes). */
   readonly routes?: ReadonlyArray<Route>;
   /** Called once per request, after the response is sent. Never given headers, queries or bodies. */
@@ -41,6 +44,7 @@ export interface IdentityServer {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 const newRequestId = (): string => `req_${base62(randomBytes(16), 14)}`;
 
@@ -68,13 +72,24 @@ const headerValue = (value: string | string[] | undefined): string | undefined =
 export const createIdentityServer = (config: IdentityServerConfig): IdentityServer => {
   const ring: KeyRing = keyRing(config.apiKeys);
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const match = routeTable([...identityRoutes(config.ledger), ...(config.routes ?? [])]);
+  const maxUploadBytes = config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const match = routeTable([...identityRoutes(config.ledger), ...endUserRoutes(config.ledger), ...(config.routes ?? [])]);
 
   const dispatch = async (request: IncomingMessage, response: ServerResponse, requestId: string, method: string, path: string, query: string): Promise<{ status: number; body: unknown }> => {
     const failure = (error: WireError) => ({ status: error.statusCode, body: errorBody(error) });
     const segments = pathSegments(path);
     if (E.isLeft(segments)) return failure(segments.left);
     const found: RouteMatch | undefined = match(method, segments.right);
+    if (found !== undefined && found.route.auth === 'client_secret' && found.route.body === 'bytes') {
+      const bytes = await readBytes(request, maxUploadBytes);
+      if (E.isLeft(bytes)) return failure(bytes.left);
+      const form = parseForm(query);
+      if (E.isLeft(form)) return failure(form.left);
+      const authorized = authorize(found.route, undefined);
+      if (E.isLeft(authorized)) return failure(authorized.left);
+      const result = await authorized.right({ path: found.path, params: form.right, requestId, bytes: bytes.right });
+      return E.isLeft(result) ? failure(result.left) : { status: 200, body: result.right };
+    }
     const body = await readBody(request, maxBodyBytes);
     if (found === undefined) return failure(unrecognizedUrl(method, path));
     if (E.isLeft(body)) return failure(body.left);

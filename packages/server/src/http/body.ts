@@ -6,7 +6,10 @@ import { wireError, type WireError } from './wire-error.js';
  * Reads a request body up to `maxBytes`. A larger body is refused with a 413 as soon as the limit
  * is passed (or at once from its Content-Length), without buffering the rest.
  */
-export const readBody = (request: IncomingMessage, maxBytes: number): Promise<E.Either<WireError, string>> => {
+export const readBody = (request: IncomingMessage, maxBytes: number): Promise<E.Either<WireError, string>> =>
+  readBytes(request, maxBytes).then(E.map((bytes) => Buffer.from(bytes).toString('utf8')));
+
+export const readBytes = (request: IncomingMessage, maxBytes: number): Promise<E.Either<WireError, Uint8Array>> => {
   const tooLarge = (): WireError => wireError(413, 'request_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -17,7 +20,7 @@ export const readBody = (request: IncomingMessage, maxBytes: number): Promise<E.
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const settle = (result: E.Either<WireError, string>) => {
+    const settle = (result: E.Either<WireError, Uint8Array>) => {
       if (settled) return;
       settled = true;
       resolve(result);
@@ -32,7 +35,7 @@ export const readBody = (request: IncomingMessage, maxBytes: number): Promise<E.
       }
       chunks.push(chunk);
     });
-    request.on('end', () => settle(E.right(Buffer.concat(chunks).toString('utf8'))));
+    request.on('end', () => settle(E.right(new Uint8Array(Buffer.concat(chunks)))));
     request.on('error', () => settle(E.left(wireError(400, 'invalid_request_body', 'The request body could not be read.'))));
   });
 };

@@ -17,6 +17,8 @@ export interface Call<P> {
   readonly requestId: string;
   /** The `Idempotency-Key` header, on POST only. */
   readonly idempotencyKey?: string;
+  /** The raw body, for a route that takes bytes (a file upload); its parameters come from the query. */
+  readonly bytes?: Uint8Array;
 }
 
 /** A call before authorization has named its principal. */
@@ -26,7 +28,14 @@ export type Method = 'GET' | 'POST' | 'DELETE';
 
 export type Route =
   | { readonly method: Method; readonly pattern: string; readonly auth: 'secret_key'; readonly handle: (call: Call<SecretKeyPrincipal>) => TE.TaskEither<WireError, unknown> }
-  | { readonly method: Method; readonly pattern: string; readonly auth: 'client_secret'; readonly handle: (call: Call<ClientSecretPrincipal>) => TE.TaskEither<WireError, unknown> };
+  | {
+      readonly method: Method;
+      readonly pattern: string;
+      readonly auth: 'client_secret';
+      /** `bytes`: the body is the content itself (any media type, up to the upload limit), not a form. */
+      readonly body?: 'form' | 'bytes';
+      readonly handle: (call: Call<ClientSecretPrincipal>) => TE.TaskEither<WireError, unknown>;
+    };
 
 export const secretKeyRoute = (method: Method, pattern: string, handle: (call: Call<SecretKeyPrincipal>) => TE.TaskEither<WireError, unknown>): Route => ({
   method,
