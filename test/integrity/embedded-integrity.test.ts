@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEmbeddedLedger, openLedgerDatabase } from '@idledger/store-sqlite';
+import { testFile } from '@idledger/core';
+import { defaultFilesDirectory, openEmbeddedLedger, openLedgerDatabase } from '@idledger/store-sqlite';
 import { EVENTS_JSONL, openNote, parseCheckpoint, verifyExport } from '@idledger/integrity';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,5 +115,23 @@ describe('integrity of the embedded ledger', () => {
     expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'file', where: 'keys/rotation-1.note' }));
     expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'signature', where: 'manifest.json.sig' }));
     await ledger.close();
+  });
+
+  it('keeps uploads beside its file by default, across a restart, and redaction deletes them', async () => {
+    const file = join(dir, 'uploads.db');
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    const session = await ledger.identity.verificationSessions.create({ type: 'document' });
+    const upload = await ledger.endUser.verificationSessions.uploadFile(session.client_secret!, testFile('image/jpeg'), { purpose: 'identity_document' });
+    await ledger.close();
+    const stored = () => (existsSync(defaultFilesDirectory(file)) ? readdirSync(defaultFilesDirectory(file), { recursive: true }).filter((name) => String(name).includes(upload.id.slice(5, 15))) : []);
+    expect(stored().length).toBe(1);
+
+    const reopened = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    const flow = await reopened.endUser.verificationSessions.provideDocument(session.client_secret!, { type: 'passport', issuing_country: 'US', front: upload.id });
+    expect(flow.id).toBe(session.id);
+    await reopened.identity.verificationSessions.redact(session.id);
+    await reopened.whenIdle();
+    expect(stored()).toEqual([]);
+    await reopened.close();
   });
 });

@@ -74,6 +74,9 @@ const storedTokenKey = (database: Database.Database): string => {
 
 export const defaultKeyFile = (file: string): string => (file === ':memory:' ? ':memory:' : `${file}.keys`);
 
+/** Where the embedded ledger keeps uploaded files unless told otherwise. */
+export const defaultFilesDirectory = (file: string): string => `${file}.files`;
+
 /**
  * The embedded default: the Identity API on one SQLite file holding the events and the durable
  * read models, caught up from their checkpoint at start.
@@ -86,7 +89,15 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
   const keyStore = ledgerConfig.keyStore ?? ownKeys!;
   try {
     const readModel = createSqliteReadModel(database);
-    const ledger = await createIdentityLedger({ tokenKey: storedTokenKey(database), ...ledgerConfig, store, readModel, keyStore });
+    const ledger = await createIdentityLedger({
+      tokenKey: storedTokenKey(database),
+      // Uploads must outlive the process like the events that name them: beside the file by default.
+      ...(ledgerConfig.fileStore === undefined && file !== ':memory:' ? { filesDirectory: defaultFilesDirectory(file) } : {}),
+      ...ledgerConfig,
+      store,
+      readModel,
+      keyStore,
+    });
     const countEvents = database.prepare('SELECT count(*) AS count FROM events');
     const signer = (): NoteSigner => {
       if (signingKey !== undefined) {

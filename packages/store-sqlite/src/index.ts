@@ -2,6 +2,6 @@
 export { openLedgerDatabase, type LedgerDatabaseOptions } from './database.js';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './event-store.js';
 export { createSqliteReadModel, type SqliteReadModel, type ProjectionName, type RebuildProgress } from './read-model/read-model.js';
-export { defaultKeyFile, openEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerConfig } from './embedded.js';
+export { defaultFilesDirectory, defaultKeyFile, openEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerConfig } from './embedded.js';
 export { openSqliteKeyStore, type SqliteKeyStore } from './key-store.js';
 export type { EventRow } from './event-rows.js';
