@@ -2,9 +2,11 @@ import { createIdentityLedger, createMemoryEventStore, exportAudit, type Identit
 import { keysOf } from '@idledger/core/testing';
 import {
   EVENTS_JSONL,
+  formatCheckpoint,
   generateSignerKey,
   parseSignerKey,
   parseVerifierKey,
+  signNote,
   verifyExport,
   type NoteSigner,
 } from '@idledger/integrity';
@@ -152,5 +154,25 @@ describe('the audit export', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('proves to a recipient holding an earlier checkpoint that the log extends it', async () => {
+    const first = await exportOf();
+    const held = new TextDecoder().decode(first.files.get('checkpoint.note'));
+    await ledger.identity.verificationSessions.create({ type: 'document' });
+    const second = await exportOf();
+    const name = `proofs/consistency-${first.checkpoint.size}-${second.checkpoint.size}.json`;
+    expect([...second.files.keys()]).toContain(name);
+    expect(verifyExport(second.files, verifiers, { previousCheckpoint: held }).findings).toEqual([]);
+
+    // A checkpoint of a history this log does not extend (same signer, another root) is caught.
+    const forged = right(
+      signNote(formatCheckpoint({ origin: 'idledger.test/ledger', size: first.checkpoint.size, rootHash: new Uint8Array(32).fill(7), extensions: [] }), [signer]),
+    );
+    expect(verifyExport(second.files, verifiers, { previousCheckpoint: forged }).findings).toContainEqual(expect.objectContaining({ kind: 'consistency', where: name }));
+    // And a tampered proof in the bundle is caught even without one.
+    const tampered = new Map(second.files);
+    tampered.set(name, new TextEncoder().encode(new TextDecoder().decode(second.files.get(name)).replace(/"proof": \[\n    "(.)/, (_all, c: string) => `"proof": [\n    "${c === '0' ? '1' : '0'}`)));
+    expect(verifyExport(tampered, verifiers).findings.map((finding) => finding.kind)).toEqual(expect.arrayContaining(['consistency']));
   });
 });

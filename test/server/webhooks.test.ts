@@ -6,7 +6,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { constructEvent, createIdentityServer, startWebhooks, type IdentityServer, type Webhooks, type WebhooksConfig } from '@idledger/server';
 import Stripe from 'stripe';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LIVE_KEY, TEST_KEY } from './support.js';
 
 /**
@@ -286,6 +289,61 @@ describe('the outbox', () => {
     const ids = up.deliveries.map((delivery) => verifiedWithSdk(second.stripe(), delivery, endpoint.secret!).id);
     expect(ids).toContain((JSON.parse(down.deliveries[0]!.body) as Stripe.Event).id);
     expect(up.types().sort()).toEqual(['identity.verification_session.canceled', 'identity.verification_session.created']);
+  });
+});
+
+describe('the outbox checkpoint', () => {
+  const checkpointDir = mkdtempSync(join(tmpdir(), 'idledger-outbox-'));
+  afterAll(() => rmSync(checkpointDir, { recursive: true, force: true }));
+
+  /** A memory store that records where each subscription asked to start. */
+  const recordingStore = () => {
+    const memory = createMemoryEventStore();
+    const starts: Array<bigint | 'start'> = [];
+    const store: EventStore = {
+      ...memory,
+      subscribeToAll: (options) => {
+        starts.push(options?.from ?? 'start');
+        return memory.subscribeToAll(options);
+      },
+    };
+    return { store, starts };
+  };
+
+  it('resumes the next process from the saved position, and still owes and sends what was pending', async () => {
+    const checkpointFile = join(checkpointDir, 'resume.outbox');
+    const { store, starts } = recordingStore();
+    const ledger = await createIdentityLedger({ store, keyStore: createMemoryKeyStore(), simulatedDelayMs: 5 });
+    cleanups.push(() => ledger.close());
+    const down = await receiver(() => 500);
+    const first = await start({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 }, checkpointFile, checkpointEvery: 1 }, ledger);
+    const endpoint = await first.stripe().webhookEndpoints.create({ url: down.url, enabled_events: ['*'] });
+    const session = await first.stripe().identity.verificationSessions.create({ type: 'document' });
+    await until(() => down.deliveries.length === 1);
+    await cleanups.pop()!();
+    const saved = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { position: string };
+
+    await ledger.identity.verificationSessions.cancel(session.id, {}, { apiKey: TEST_KEY });
+    const up = await receiver();
+    const before = starts.length;
+    const second = await start({ retry: { initialDelayMs: 10, maxDelayMs: 10 }, checkpointFile }, ledger);
+    expect(starts.slice(before)).toContain(BigInt(saved.position));
+    await second.stripe().webhookEndpoints.update(endpoint.id, { url: up.url });
+    await until(() => up.deliveries.length === 2);
+    expect(up.types().sort()).toEqual(['identity.verification_session.canceled', 'identity.verification_session.created']);
+    expect((await second.stripe().events.list({ limit: 10 })).data.map((event) => event.type)).toContain('identity.verification_session.created');
+  });
+
+  it('ignores an unreadable checkpoint and follows the log from its start', async () => {
+    const checkpointFile = join(checkpointDir, 'garbage.outbox');
+    writeFileSync(checkpointFile, '{"v": 1, "position": "not a number"');
+    const errors: Array<unknown> = [];
+    const ledger = await createIdentityLedger({ simulatedDelayMs: 5 });
+    cleanups.push(() => ledger.close());
+    await ledger.identity.verificationSessions.create({ type: 'document' }, { apiKey: TEST_KEY });
+    const { stripe } = await start({ checkpointFile, onError: (error) => errors.push(error) }, ledger);
+    expect(String(errors[0])).toMatch(/unreadable/);
+    expect((await stripe().events.list({ limit: 10 })).data.map((event) => event.type)).toEqual(['identity.verification_session.created']);
   });
 });
 

@@ -131,6 +131,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: Io = processIo): P
     .command('verify <dir>')
     .description('verify an export offline: signatures, files, every record, chain and inclusion proof; exit 1 on any failure')
     .requiredOption('--public-key <file>', "a file with the ledger's verifier key (from 'idledger keys public')")
+    .option('--previous-checkpoint <file>', 'a checkpoint.note you already hold: the export must prove its log extends that one')
     .action((dir: string, options, invoked: Commander) => run(auditVerify(dir))(options, invoked));
 
   const holds = program.command('holds').description('legal holds: a held session, or any session of a held customer, cannot be redacted');

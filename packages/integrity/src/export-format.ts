@@ -10,6 +10,8 @@ import { sha256, toHex } from './bytes.js';
  *   events.jsonl        one canonical JSON record per event (the record of the export)
  *   events.csv          the same for people (lossy; never the record)
  *   keys/<name>.pub     the verifier key of the signer
+ *   keys/rotation-<n>.note  each signing-key succession, signed by the key it replaces
+ *   proofs/consistency-<m>-<n>.json  from every earlier checkpoint to this one
  */
 
 export const EXPORT_VERSION = 1;
@@ -72,6 +74,18 @@ export interface Manifest {
   readonly files: ReadonlyArray<ManifestFile>;
   readonly records: ReadonlyArray<ManifestRecord>;
 }
+
+/** `proofs/consistency-<first>-<second>.json`: the log at `second` extends the log at `first`. */
+export interface ConsistencyProofFile {
+  readonly v: 1;
+  readonly first: string;
+  readonly second: string;
+  readonly first_root: string;
+  readonly second_root: string;
+  readonly proof: ReadonlyArray<string>;
+}
+
+export const consistencyProofName = (first: number | bigint, second: number | bigint): string => `proofs/consistency-${first}-${second}.json`;
 
 export const digestHex = (bytes: Uint8Array | string): string => toHex(sha256(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes));
 

@@ -7,13 +7,15 @@ import {
   EVENTS_JSONL,
   MANIFEST,
   MANIFEST_SIGNATURE,
+  consistencyProofName,
   digestHex,
   manifestSignatureText,
+  type ConsistencyProofFile,
   type ExportRecord,
   type Manifest,
   type ManifestRecord,
 } from './export-format.js';
-import { leafHash, verifyInclusion } from './merkle.js';
+import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
 import { trustThroughRotations } from './key-rotation.js';
 import { describeNoteError, openNote, type NoteVerifier } from './signed-note.js';
 
@@ -36,7 +38,8 @@ export type FindingKind =
   | 'malformed'
   | 'chain'
   | 'inclusion'
-  | 'commitment';
+  | 'commitment'
+  | 'consistency';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -183,7 +186,32 @@ const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<ManifestRec
 
 const bigintOf = (text: string) => BigInt(text);
 
-export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, trustedVerifiers: ReadonlyArray<NoteVerifier>): ExportVerification => {
+const parseConsistencyProof = (body: string | undefined): ConsistencyProofFile | undefined => {
+  if (body === undefined) return undefined;
+  try {
+    const value = JSON.parse(body) as unknown;
+    if (!isObject(value) || value.v !== 1 || typeof value.first !== 'string' || !DECIMAL.test(value.first) || typeof value.second !== 'string' || !DECIMAL.test(value.second)) return undefined;
+    if (typeof value.first_root !== 'string' || !HEX64.test(value.first_root) || typeof value.second_root !== 'string' || !HEX64.test(value.second_root)) return undefined;
+    if (!Array.isArray(value.proof) || !value.proof.every((element) => typeof element === 'string' && HEX64.test(element))) return undefined;
+    return value as unknown as ConsistencyProofFile;
+  } catch {
+    return undefined;
+  }
+};
+
+export interface VerifyExportOptions {
+  /**
+   * A checkpoint note the recipient already holds (from an earlier export or hand-off): the
+   * export must prove that its log extends that one.
+   */
+  readonly previousCheckpoint?: string;
+}
+
+export const verifyExport = (
+  files: ReadonlyMap<string, Uint8Array>,
+  trustedVerifiers: ReadonlyArray<NoteVerifier>,
+  options: VerifyExportOptions = {},
+): ExportVerification => {
   const findings: Array<Finding> = [];
   const fail = (kind: FindingKind, where: string, message: string, record?: Finding['record']) =>
     findings.push({ kind, where, message, ...(record === undefined ? {} : { record }) });
@@ -249,6 +277,38 @@ export const verifyExport = (files: ReadonlyMap<string, Uint8Array>, trustedVeri
     const listed = manifest.checkpoint;
     if (listed.origin !== checkpoint.origin || listed.size !== checkpoint.size.toString() || listed.root_hash !== toHex(checkpoint.rootHash)) {
       fail('checkpoint', CHECKPOINT_NOTE, 'differs from the checkpoint the manifest names');
+    }
+  }
+
+  // 3b. Consistency with earlier checkpoints: each proof the bundle carries, and the one from the
+  // checkpoint the recipient holds, if any (its root taken from the recipient's copy).
+  if (checkpoint !== undefined) {
+    const size = Number(checkpoint.size);
+    for (const name of [...files.keys()].filter((file) => /^proofs\/consistency-\d+-\d+\.json$/.test(file))) {
+      const proof = parseConsistencyProof(text(name));
+      const holds =
+        proof !== undefined &&
+        Number(proof.second) === size &&
+        proof.second_root === toHex(checkpoint.rootHash) &&
+        verifyConsistency(Number(proof.first), size, proof.proof.map((element) => fromHex(element)!), fromHex(proof.first_root)!, checkpoint.rootHash);
+      if (!holds) fail('consistency', name, 'does not prove that the checkpoint extends the earlier one it names');
+    }
+    if (options.previousCheckpoint !== undefined) {
+      const held = E.flatMap(openNote(options.previousCheckpoint, verifiers), (opened) => E.mapLeft((reason: string) => ({ _tag: 'MalformedNote' as const, reason }))(parseCheckpoint(opened.text)));
+      if (E.isLeft(held)) fail('consistency', 'previous checkpoint', `the checkpoint you hold does not open with the trusted keys: ${describeNoteError(held.left)}`);
+      else if (held.right.origin !== checkpoint.origin) fail('consistency', 'previous checkpoint', `it is of another log (${held.right.origin})`);
+      else {
+        const first = Number(held.right.size);
+        const proofName = consistencyProofName(first, size);
+        const proof = parseConsistencyProof(text(proofName));
+        const consistent =
+          first === size
+            ? toHex(held.right.rootHash) === toHex(checkpoint.rootHash)
+            : first < size && proof !== undefined && verifyConsistency(first, size, proof.proof.map((element) => fromHex(element)!), held.right.rootHash, checkpoint.rootHash);
+        if (!consistent) {
+          fail('consistency', proofName, first > size ? `the checkpoint you hold (${first}) is ahead of this export's (${size})` : `this log is not shown to extend the one you hold at size ${first}`);
+        }
+      }
     }
   }
 

@@ -30,5 +30,5 @@ export {
 } from './signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 export * from './export-format.js';
-export { verifyExport, type ExportVerification, type Finding, type FindingKind } from './export-verify.js';
+export { verifyExport, type ExportVerification, type Finding, type FindingKind, type VerifyExportOptions } from './export-verify.js';
 export { rotationStatementText, signRotation, trustThroughRotations } from './key-rotation.js';

@@ -56,7 +56,7 @@ const filesUnder = (dir: string): Map<string, Uint8Array> => {
 
 /** `idledger audit verify`: offline, with the bundle and a trusted public key only; exit 1 on any failure. */
 export const auditVerify =
-  (dir: string): Command<{ readonly publicKey: string }> =>
+  (dir: string): Command<{ readonly publicKey: string; readonly previousCheckpoint?: string }> =>
   async (options, io) => {
     if (!existsSync(dir)) throw cliFailure(`No export at ${dir}.`, 2);
     if (!existsSync(options.publicKey)) throw cliFailure(`No public key file at ${options.publicKey}.`, 2);
@@ -67,7 +67,9 @@ export const auditVerify =
       if (E.isLeft(parsed)) throw cliFailure(`${options.publicKey}: ${describeNoteError(parsed.left)}`, 2);
       verifiers.push(parsed.right);
     }
-    const result = verifyExport(filesUnder(dir), verifiers);
+    if (options.previousCheckpoint !== undefined && !existsSync(options.previousCheckpoint)) throw cliFailure(`No checkpoint file at ${options.previousCheckpoint}.`, 2);
+    const previousCheckpoint = options.previousCheckpoint === undefined ? undefined : readFileSync(options.previousCheckpoint, 'utf8');
+    const result = verifyExport(filesUnder(dir), verifiers, previousCheckpoint === undefined ? {} : { previousCheckpoint });
     if (options.json) io.out(toJson({ ...result, checkpoint: result.checkpoint === undefined ? null : { ...result.checkpoint, rootHash: Buffer.from(result.checkpoint.rootHash).toString('hex') } }));
     else {
       for (const finding of result.findings) io.out(`FAIL ${finding.kind}: ${finding.where}: ${finding.message}`);

@@ -21,7 +21,11 @@ export const serve: Command<ServeOptions> = async (options, io) => {
   const keys = [...new Set([...options.apiKeys, ...keysFromEnvironment(process.env.IDLEDGER_API_KEYS)])];
   const apiKeys = keys.length > 0 ? keys : [options.apiKey];
   const ledger = await openEmbeddedLedger({ file: options.db });
-  const webhooks = await startWebhooks({ ledger, onError: (error) => io.err(`webhooks: ${error instanceof Error ? error.message : String(error)}`) });
+  const webhooks = await startWebhooks({
+    ledger,
+    checkpointFile: `${options.db}.outbox`,
+    onError: (error) => io.err(`webhooks: ${error instanceof Error ? error.message : String(error)}`),
+  });
   const closeAll = async () => {
     await webhooks.stop();
     await ledger.close();

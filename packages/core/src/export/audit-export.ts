@@ -7,6 +7,8 @@ import {
   canonicalJson,
   digestHex,
   manifestSignatureText,
+  consistencyProofName,
+  type ConsistencyProofFile,
   signNote,
   toHex,
   type ExportPayload,
@@ -136,6 +138,20 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
   const verifierKey = utf8(`${deps.signer.verifierKey}\n`);
   const keyFile = `keys/${deps.signer.name.replaceAll('/', '_')}.pub`;
   const described = (name: string, bytes: Uint8Array) => ({ name, sha256: digestHex(bytes), size: bytes.length });
+  // A consistency proof from every checkpoint signed before, so a recipient holding any of them
+  // can check that this log extends the one it saw.
+  const earlierSizes = [...new Set(scanned.right.checkpoints.map((earlier) => Number(earlier.size)))].filter((first) => first > 0 && first < tree.size);
+  const proofFiles = earlierSizes.map((first) => {
+    const proof: ConsistencyProofFile = {
+      v: 1,
+      first: String(first),
+      second: String(tree.size),
+      first_root: toHex(tree.root(first)),
+      second_root: toHex(rootHash),
+      proof: tree.consistencyProof(first, tree.size).map(toHex),
+    };
+    return [consistencyProofName(first, tree.size), utf8(`${JSON.stringify(proof, null, 2)}\n`)] as const;
+  });
   // Every rotation, so a recipient who trusts an earlier key can follow it to the current one.
   const rotationFiles = rotations.map((statement, index) => [`keys/rotation-${index + 1}.note`, utf8(statement)] as const);
   const manifest: Manifest = {
@@ -157,6 +173,7 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
       described(CHECKPOINT_NOTE, checkpointNote),
       described(keyFile, verifierKey),
       ...rotationFiles.map(([name, bytes]) => described(name, bytes)),
+      ...proofFiles.map(([name, bytes]) => described(name, bytes)),
     ],
     records: selected.map(({ record }, index) => ({ leaf_index: record.leaf_index, event_id: record.header.event_id, sha256: digestHex(lines[index]!) })),
   };
@@ -172,6 +189,7 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
       [CHECKPOINT_NOTE, checkpointNote],
       [keyFile, verifierKey],
       ...rotationFiles,
+      ...proofFiles,
     ]),
     records: selected.length,
     checkpoint: { origin: deps.origin, size, rootHash: toHex(rootHash) },

@@ -37,7 +37,8 @@ export interface ScannedEvent {
 
 export interface ScannedLog {
   readonly leaves: ReadonlyArray<Digest>;
-  readonly lastCheckpoint?: { readonly size: string; readonly root_hash: string };
+  /** Every checkpoint the ledger signed before, in order. */
+  readonly checkpoints: ReadonlyArray<{ readonly size: string; readonly root_hash: string }>;
 }
 
 export const scanLog = async (
@@ -46,7 +47,7 @@ export const scanLog = async (
 ): Promise<E.Either<LogCheckpointError, ScannedLog>> => {
   const leaves: Array<Digest> = [];
   const headOfStream = new Map<string, string>();
-  let lastCheckpoint: ScannedLog['lastCheckpoint'];
+  const checkpoints: Array<{ readonly size: string; readonly root_hash: string }> = [];
   for await (const recorded of deps.store.readAll()) {
     const metadata = EventMetadataC.decode(recorded.metadata);
     if (E.isLeft(metadata) || metadata.right.integrity === undefined) return E.left({ _tag: 'UnchainedEvent', eventId: recorded.id, position: recorded.position });
@@ -59,12 +60,12 @@ export const scanLog = async (
     const decoded = () => (decoding ??= deps.serializer.deserialize(recorded));
     if (recorded.streamName === CHECKPOINT_STREAM && recorded.type === 'CheckpointSigned') {
       const checkpoint = decoded();
-      if (E.isRight(checkpoint) && checkpoint.right.event.type === 'CheckpointSigned') lastCheckpoint = checkpoint.right.event.data;
+      if (E.isRight(checkpoint) && checkpoint.right.event.type === 'CheckpointSigned') checkpoints.push(checkpoint.right.event.data);
     }
     const visited = visit({ recorded, leafIndex, integrity, clearMetadata, previous, decoded });
     if (E.isLeft(visited)) return visited;
   }
-  return E.right({ leaves, ...(lastCheckpoint === undefined ? {} : { lastCheckpoint }) });
+  return E.right({ leaves, checkpoints });
 };
 
 export interface SignedCheckpoint {
@@ -74,15 +75,13 @@ export interface SignedCheckpoint {
   readonly note: string;
 }
 
-/** Never signs a log that no longer extends the last checkpoint it signed. */
+/** Never signs a log that no longer extends every checkpoint it signed before. */
 export const signAndRecord = async (deps: LogCheckpointDeps, log: ScannedLog): Promise<E.Either<LogCheckpointError, SignedCheckpoint>> => {
   const tree = createMerkleTree(log.leaves);
-  if (log.lastCheckpoint !== undefined) {
-    const size = Number(log.lastCheckpoint.size);
+  for (const earlier of log.checkpoints) {
+    const size = Number(earlier.size);
     const found = size <= tree.size ? toHex(tree.root(size)) : 'beyond the log';
-    if (found !== log.lastCheckpoint.root_hash) {
-      return E.left({ _tag: 'InconsistentWithCheckpoint', size: log.lastCheckpoint.size, expected: log.lastCheckpoint.root_hash, found });
-    }
+    if (found !== earlier.root_hash) return E.left({ _tag: 'InconsistentWithCheckpoint', size: earlier.size, expected: earlier.root_hash, found });
   }
   const size = BigInt(tree.size);
   const rootHash = tree.root();

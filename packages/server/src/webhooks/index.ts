@@ -5,6 +5,7 @@ import { createDeliveryWorker, type RetryPolicy } from './delivery.js';
 import { endpointRoutes } from './endpoint-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { createWebhookOutbox } from './outbox.js';
+import { fileCheckpointStore } from './outbox-checkpoint.js';
 import { renderEvent } from './render.js';
 
 export interface WebhooksConfig {
@@ -20,6 +21,14 @@ export interface WebhooksConfig {
   readonly clock?: () => Date;
   /** Undecodable events, failed subscriptions, attempts that could not be recorded. Never given secrets or payloads. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * A file for the outbox's checkpoint (its rows and the log position they reach), so a restart
+   * resumes from there instead of re-reading the whole log. `idledger serve` keeps it beside the
+   * ledger file. Without it the outbox starts from the log's first event every time.
+   */
+  readonly checkpointFile?: string;
+  /** Events folded in between two checkpoint saves (default 1000); it is also saved on stop. */
+  readonly checkpointEvery?: number;
 }
 
 export interface Webhooks {
@@ -38,7 +47,13 @@ export const startWebhooks = async (config: WebhooksConfig): Promise<Webhooks> =
   const clock = config.clock ?? (() => new Date());
   const onError = config.onError ?? (() => undefined);
   const store = config.ledger.store;
-  const outbox = createWebhookOutbox({ store, maxAttempts: config.maxAttempts ?? 8, onError });
+  const outbox = createWebhookOutbox({
+    store,
+    maxAttempts: config.maxAttempts ?? 8,
+    onError,
+    ...(config.checkpointFile === undefined ? {} : { checkpoint: fileCheckpointStore(config.checkpointFile, onError) }),
+    ...(config.checkpointEvery === undefined ? {} : { checkpointEvery: config.checkpointEvery }),
+  });
   await outbox.start();
   const render = renderEvent(config.ledger, outbox);
   const worker = createDeliveryWorker({

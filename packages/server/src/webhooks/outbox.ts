@@ -16,6 +16,7 @@ import {
 } from '@idledger/core/ledger';
 import { decodeDeliveryEvent, deliveryEvents, DELIVERY_STREAM_PREFIX, type DeliveryEvent } from './delivery-events.js';
 import { decodeEndpointEvent, endpointDecider, endpointEvents, ENDPOINT_STREAM_PREFIX, subscribes, type EndpointData, type EndpointEvent, type WebhookEventType } from './endpoint.js';
+import type { OutboxCheckpointStore, OutboxState } from './outbox-checkpoint.js';
 import { decodeStored, type StreamCodec } from './streams.js';
 
 /**
@@ -88,6 +89,14 @@ export interface OutboxConfig {
   readonly maxAttempts: number;
   /** Told about undecodable events and failed subscriptions (which are retried). */
   readonly onError: (error: unknown) => void;
+  /**
+   * Where to keep the outbox's checkpoint (its rows and position), saved after every
+   * `checkpointEvery` events folded in and when it stops. Without it the outbox follows the log
+   * from its first event at every start.
+   */
+  readonly checkpoint?: OutboxCheckpointStore;
+  /** Default 1000. */
+  readonly checkpointEvery?: number;
 }
 
 export type WebhookOutbox = ReturnType<typeof createWebhookOutbox>;
@@ -107,6 +116,40 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
   let applied: GlobalPosition | 'start' = 'start';
   let subscription: Subscription | undefined;
   let stopped = false;
+  let sinceCheckpoint = 0;
+
+  /** Taken between two events (folding one is synchronous), so rows and position always agree. */
+  const state = (position: bigint): OutboxState => ({
+    position,
+    endpoints: endpoints.entries(),
+    events: events.entries(),
+    deliveries: [...deliveries.entries()],
+    deliveriesByEvent: [...deliveriesByEvent.entries()],
+    pending: [...pending],
+    sessionModes: [...sessionModes.entries()],
+    keys: [...keys.entries()],
+  });
+
+  const saveCheckpoint = () => {
+    if (config.checkpoint === undefined || applied === 'start' || sinceCheckpoint === 0) return;
+    try {
+      config.checkpoint.save(state(applied));
+      sinceCheckpoint = 0;
+    } catch (error) {
+      config.onError(error);
+    }
+  };
+
+  const restore = (saved: OutboxState) => {
+    for (const [id, row] of saved.endpoints) endpoints.upsert(id, row);
+    for (const [id, row] of saved.events) events.upsert(id, row);
+    for (const [key, row] of saved.deliveries) deliveries.set(key, row);
+    for (const [id, keysOfEvent] of saved.deliveriesByEvent) deliveriesByEvent.set(id, [...keysOfEvent]);
+    for (const key of saved.pending) pending.add(key);
+    for (const [id, mode] of saved.sessionModes) sessionModes.set(id, mode);
+    for (const [key, record] of saved.keys) keys.set(key, record);
+    applied = saved.position;
+  };
 
   const deliveryKey = (eventId: string, endpointId: string) => `${eventId}.${endpointId}`;
 
@@ -190,6 +233,7 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
     else if (recorded.streamName.startsWith(ENDPOINT_STREAM_PREFIX)) applyEndpoint(recorded);
     else if (recorded.streamName.startsWith(DELIVERY_STREAM_PREFIX)) applyDelivery(recorded);
     applied = recorded.position;
+    if (++sinceCheckpoint >= (config.checkpointEvery ?? 1000)) saveCheckpoint();
     const ready = waiters.filter((waiter) => waiter.position <= recorded.position);
     waiters = waiters.filter((waiter) => waiter.position > recorded.position);
     for (const waiter of ready) waiter.resolve();
@@ -222,10 +266,16 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
 
   return {
     /** Resolves once the log committed so far has been folded in. */
-    start: () => new Promise<void>((resolve) => void follow(resolve)),
+    start: () =>
+      new Promise<void>((resolve) => {
+        const saved = config.checkpoint?.load();
+        if (saved !== undefined) restore(saved);
+        void follow(resolve);
+      }),
     stop: async () => {
       stopped = true;
       await subscription?.close();
+      saveCheckpoint();
       for (const waiter of waiters) waiter.resolve();
       waiters = [];
     },

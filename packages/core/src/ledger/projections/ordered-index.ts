@@ -26,6 +26,8 @@ export interface OrderedIndex<Row> {
   readonly upsert: (id: string, row: Row) => void;
   readonly get: (id: string) => Row | undefined;
   readonly page: (query: PageQuery, objectName: string, matches: (row: Row) => boolean) => E.Either<IdentityError, Page<Row>>;
+  /** Every row with its id, in no particular order (to save a snapshot of the index). */
+  readonly entries: () => ReadonlyArray<readonly [string, Row]>;
 }
 
 export const createOrderedIndex = <Row>(keyOf: (row: Row) => OrderKey, livemodeOf: (row: Row) => boolean): OrderedIndex<Row> => {
@@ -51,6 +53,7 @@ export const createOrderedIndex = <Row>(keyOf: (row: Row) => OrderKey, livemodeO
   };
 
   return {
+    entries: () => [...rows.entries()],
     upsert: (id, row) => {
       if (!rows.has(id)) {
         const key = keyOf(row);
