@@ -4,7 +4,7 @@ import { exportAudit, signCheckpoint } from '@idledger/core';
 import { generateSignerKey, parseSignerKey, verifyExport } from '@idledger/integrity';
 import { createSqliteEventStore, openLedgerDatabase } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
-import { generate, serializer } from './rebuild.js';
+import { generate, ledgerSerializer } from './rebuild.js';
 import { elapsedMs, log, MB, round, tempDir } from './support.js';
 
 /**
@@ -33,6 +33,7 @@ export const runIntegrityBenchmark = async (targetEvents: number): Promise<Integ
     const generated = await generate(file, targetEvents);
     const database = openLedgerDatabase(file);
     const store = createSqliteEventStore(database);
+    const { serializer, close } = ledgerSerializer(file);
     try {
       const signer = parseSignerKey(generateSignerKey('idledger.bench/ledger'));
       if (E.isLeft(signer)) throw new Error('signer');
@@ -75,6 +76,7 @@ export const runIntegrityBenchmark = async (targetEvents: number): Promise<Integ
         verified: verified.ok,
       };
     } finally {
+      close();
       await store.close();
       database.close();
     }

@@ -4,13 +4,13 @@ import {
   CHAIN_START,
   chainHashOf,
   createEventSerializer,
-  createMemoryKeyStore,
   sealingPersonalData,
   type ChainPosition,
+  type EventSerializer,
   type EventStore,
   type ExpectedRevision,
 } from '@idledger/core/ledger';
-import { createSqliteEventStore, createSqliteReadModel, openLedgerDatabase } from '@idledger/store-sqlite';
+import { createSqliteEventStore, createSqliteReadModel, defaultKeyFile, openLedgerDatabase, openSqliteKeyStore } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
 import { customerCommands, sessionCommands, type PlannedCommand } from './synthetic.js';
 import { measureStatements, type StatementCost } from './statements.js';
@@ -51,10 +51,21 @@ export interface RebuildDiagnostics {
   readonly statements: ReadonlyArray<StatementCost>;
 }
 
-/** The ledger's own serializer: personal data sealed under per-session keys, every event chained. */
-export const serializer = createEventSerializer(sealingPersonalData(createMemoryKeyStore()));
+/**
+ * The embedded ledger's own serializer for a file: personal data sealed under per-session keys
+ * kept in `<file>.keys`, every event chained. Close it when done.
+ */
+export const ledgerSerializer = (file: string) => {
+  const keys = openSqliteKeyStore(defaultKeyFile(file));
+  return { serializer: createEventSerializer(sealingPersonalData(keys)), close: () => keys.close() };
+};
 
-const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedCommand>, revisions: Map<string, ChainPosition>): Promise<number> => {
+const appendAll = async (
+  store: EventStore,
+  serializer: EventSerializer,
+  commands: ReadonlyArray<PlannedCommand>,
+  revisions: Map<string, ChainPosition>,
+): Promise<number> => {
   let written = 0;
   for (const command of commands) {
     const current = revisions.get(command.stream);
@@ -77,12 +88,13 @@ const appendAll = async (store: EventStore, commands: ReadonlyArray<PlannedComma
 export const generate = async (file: string, events: number): Promise<{ sessions: number; events: number }> => {
   const database = openLedgerDatabase(file, { synchronous: 'NORMAL' });
   const store = createSqliteEventStore(database);
+  const { serializer, close } = ledgerSerializer(file);
   try {
     const revisions = new Map<string, ChainPosition>();
-    let written = await appendAll(store, customerCommands(), revisions);
+    let written = await appendAll(store, serializer, customerCommands(), revisions);
     let sessions = 0;
     while (written < events) {
-      written += await appendAll(store, sessionCommands(sessions), revisions);
+      written += await appendAll(store, serializer, sessionCommands(sessions), revisions);
       revisions.clear(); // a session's stream is never touched again
       sessions++;
     }
@@ -90,6 +102,7 @@ export const generate = async (file: string, events: number): Promise<{ sessions
   } finally {
     await store.close();
     database.close();
+    close();
   }
 };
 
@@ -106,6 +119,7 @@ export const runRebuildBenchmark = async (targetEvents: number, diagnostics = fa
 
     const database = openLedgerDatabase(file);
     const store = createSqliteEventStore(database);
+    const { serializer, close } = ledgerSerializer(file);
     try {
       const readModel = createSqliteReadModel(database);
       const memory = memorySampler();
@@ -164,6 +178,7 @@ export const runRebuildBenchmark = async (targetEvents: number, diagnostics = fa
         ...(found === undefined ? {} : { diagnostics: found }),
       };
     } finally {
+      close();
       await store.close();
       database.close();
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -24,10 +24,10 @@ describe('the SQLite key store', () => {
     expect(reopened.lookup(key.right.kid)).toEqual(E.right({ _tag: 'Destroyed', kid: key.right.kid, destroyedAt: new Date(1_750_000_000_000) }));
     expect(reopened.keyFor('verification_session-vs_1')).toEqual(E.left({ _tag: 'SubjectErased', subject: 'verification_session-vs_1' }));
     expect(reopened.lookup('dk_unknown')).toEqual(E.right({ _tag: 'Unknown', kid: 'dk_unknown' }));
-    reopened.close();
-
-    // The key's bytes are gone from the file, not just unlinked from a row.
+    // The key's bytes are gone from the file and its WAL while it is open, not just unlinked from a row.
     expect(readFileSync(file).includes(Buffer.from(key.right.key))).toBe(false);
+    expect(existsSync(`${file}-wal`) && readFileSync(`${file}-wal`).includes(Buffer.from(key.right.key))).toBe(false);
+    reopened.close();
   });
 
   it('marks a subject that never had a key as erased', () => {

@@ -7,8 +7,10 @@ import * as E from 'fp-ts/lib/Either.js';
 
 /**
  * The embedded key store: the data keys in a SQLite file of their own, beside the ledger but never
- * inside it, so a copy of the ledger file carries no key. A rollback journal with `secure_delete`
- * (not WAL) means a destroyed key leaves no old page image in any file of the store.
+ * inside it, so a copy of the ledger file carries no key. WAL with `synchronous=FULL` makes a new
+ * key durable with one fsync (it must be, before any event sealed under it commits), and
+ * `secure_delete` plus a truncating checkpoint after each destruction leave no old page image of a
+ * destroyed key in the file or its WAL.
  */
 
 export type SqliteKeyStore = KeyStore & {
@@ -46,7 +48,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const database = new Database(file);
   try {
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    database.pragma('journal_mode = DELETE');
+    database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
     database.pragma('secure_delete = ON');
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
@@ -115,7 +117,12 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
         const key = asKey(row);
         return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
       }),
-    destroy: (subject, at) => attempt(() => destroy.immediate(subject, at)),
+    destroy: (subject, at) =>
+      attempt(() => {
+        destroy.immediate(subject, at);
+        // The page that held the key is still in the WAL until it is checkpointed and truncated.
+        database.pragma('wal_checkpoint(TRUNCATE)');
+      }),
     close: () => database.close(),
   };
 };
