@@ -10,14 +10,13 @@ import {
   consistencyProofName,
   digestHex,
   manifestSignatureText,
-  type ConsistencyProofFile,
-  type ExportRecord,
   type Manifest,
-  type ManifestRecord,
 } from './export-format.js';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
 import { trustThroughRotations } from './key-rotation.js';
 import { describeNoteError, openNote, type NoteVerifier } from './signed-note.js';
+import { locate } from './export-locate.js';
+import { bigintOf, describeRecord, parseConsistencyProof, parseManifest, parseRecord } from './export-parse.js';
 
 /**
  * The offline verifier of an audit export: needs the bundle and a trusted public key, nothing
@@ -66,138 +65,6 @@ export interface ExportVerification {
 
 const NO_PAYLOAD = toHex(payloadCommitment(new Uint8Array(SALT_LENGTH), null));
 const GENESIS = toHex(GENESIS_HASH);
-const HEX64 = /^[0-9a-f]{64}$/;
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Shape checks only; the hashes say whether the content is genuine. */
-const parseRecord = (line: string): E.Either<string, ExportRecord> => {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return E.left('not JSON');
-  }
-  if (!isObject(value) || value.v !== 1) return E.left('not an export record (v 1)');
-  const header = value.header;
-  if (!isObject(header) || header.v !== 1 || typeof header.event_id !== 'string' || typeof header.stream !== 'string' || typeof header.type !== 'string') {
-    return E.left('header is malformed');
-  }
-  if (typeof header.revision !== 'string' || !DECIMAL.test(header.revision)) return E.left('header.revision is not a decimal string');
-  for (const field of ['leaf_index', 'position'] as const) {
-    if (typeof value[field] !== 'string' || !DECIMAL.test(value[field] as string)) return E.left(`${field} is not a decimal string`);
-  }
-  for (const field of ['previous', 'commitment', 'hash'] as const) {
-    if (typeof value[field] !== 'string' || !HEX64.test(value[field] as string)) return E.left(`${field} is not a SHA-256 in hex`);
-  }
-  if (!Array.isArray(value.inclusion_proof) || !value.inclusion_proof.every((element) => typeof element === 'string' && HEX64.test(element))) {
-    return E.left('inclusion_proof is not a list of SHA-256 hashes');
-  }
-  const payload = value.payload;
-  if (!(payload === 'none' || payload === 'withheld' || payload === 'erased' || (isObject(payload) && typeof payload.salt === 'string' && 'data' in payload))) {
-    return E.left('payload is malformed');
-  }
-  return E.right(value as unknown as ExportRecord);
-};
-
-const parseManifest = (bytes: Uint8Array): E.Either<string, Manifest> => {
-  try {
-    const value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (!isObject(value) || value.v !== 1 || !Array.isArray(value.files) || !Array.isArray(value.records) || !isObject(value.checkpoint)) {
-      return E.left('not an export manifest (v 1)');
-    }
-    return E.right(value as unknown as Manifest);
-  } catch {
-    return E.left('manifest.json is not JSON');
-  }
-};
-
-const describeRecord = (line: number | undefined, record: { leaf_index?: string; event_id?: string }) =>
-  `${EVENTS_JSONL}${line === undefined ? '' : ` line ${line}`}${record.leaf_index === undefined ? '' : ` (leaf ${record.leaf_index}, event ${record.event_id ?? '?'})`}`;
-
-/** Matches the lines of events.jsonl with the manifest's record digests, and says what differs. */
-const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<ManifestRecord>): Array<Finding> => {
-  const findings: Array<Finding> = [];
-  const expectedAt = new Map(records.map((record, index) => [record.sha256, index]));
-  const lineDigests = lines.map((line) => digestHex(line));
-  const matched = new Set<number>();
-  const unmatchedLines: Array<number> = [];
-  lineDigests.forEach((digest, lineIndex) => {
-    const at = expectedAt.get(digest);
-    if (at === undefined || matched.has(at)) unmatchedLines.push(lineIndex);
-    else matched.add(at);
-  });
-  const unmatchedRecords = new Set(records.map((_, index) => index).filter((index) => !matched.has(index)));
-  const eventIdOf = (line: string) => {
-    const parsed = parseRecord(line);
-    return E.isRight(parsed) ? parsed.right.header.event_id : undefined;
-  };
-  for (const lineIndex of unmatchedLines) {
-    const eventId = eventIdOf(lines[lineIndex]!);
-    // Same event id, or else the same place in the file: a record changed in place.
-    let modifies = [...unmatchedRecords].find((index) => eventId !== undefined && records[index]!.event_id === eventId);
-    if (modifies === undefined && unmatchedRecords.has(lineIndex) && lines.length === records.length) modifies = lineIndex;
-    if (modifies !== undefined) {
-      unmatchedRecords.delete(modifies);
-      const record = records[modifies]!;
-      findings.push({
-        kind: 'modified',
-        where: describeRecord(lineIndex + 1, { leaf_index: record.leaf_index, event_id: record.event_id }),
-        message: 'the record differs from the one the manifest lists',
-        record: { line: lineIndex + 1, leafIndex: record.leaf_index, eventId: record.event_id },
-      });
-    } else {
-      findings.push({
-        kind: 'inserted',
-        where: describeRecord(lineIndex + 1, { ...(eventId === undefined ? {} : { event_id: eventId }) }),
-        message: 'the manifest lists no such record',
-        record: { line: lineIndex + 1, ...(eventId === undefined ? {} : { eventId }) },
-      });
-    }
-  }
-  for (const index of unmatchedRecords) {
-    const record = records[index]!;
-    findings.push({
-      kind: 'removed',
-      where: describeRecord(undefined, { leaf_index: record.leaf_index, event_id: record.event_id }),
-      message: `record ${index + 1} of the manifest is missing from the file`,
-      record: { leafIndex: record.leaf_index, eventId: record.event_id },
-    });
-  }
-  // Among the records that are present unchanged, the file must keep the manifest's order.
-  let highest = -1;
-  lineDigests.forEach((digest, lineIndex) => {
-    const at = expectedAt.get(digest);
-    if (at === undefined || unmatchedLines.includes(lineIndex)) return;
-    if (at < highest) {
-      const record = records[at]!;
-      findings.push({
-        kind: 'reordered',
-        where: describeRecord(lineIndex + 1, { leaf_index: record.leaf_index, event_id: record.event_id }),
-        message: `the record is out of order: the manifest has it as record ${at + 1}`,
-        record: { line: lineIndex + 1, leafIndex: record.leaf_index, eventId: record.event_id },
-      });
-    }
-    highest = Math.max(highest, at);
-  });
-  return findings;
-};
-
-const bigintOf = (text: string) => BigInt(text);
-
-const parseConsistencyProof = (body: string | undefined): ConsistencyProofFile | undefined => {
-  if (body === undefined) return undefined;
-  try {
-    const value = JSON.parse(body) as unknown;
-    if (!isObject(value) || value.v !== 1 || typeof value.first !== 'string' || !DECIMAL.test(value.first) || typeof value.second !== 'string' || !DECIMAL.test(value.second)) return undefined;
-    if (typeof value.first_root !== 'string' || !HEX64.test(value.first_root) || typeof value.second_root !== 'string' || !HEX64.test(value.second_root)) return undefined;
-    if (!Array.isArray(value.proof) || !value.proof.every((element) => typeof element === 'string' && HEX64.test(element))) return undefined;
-    return value as unknown as ConsistencyProofFile;
-  } catch {
-    return undefined;
-  }
-};
 
 export interface VerifyExportOptions {
   /**
