@@ -3,6 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { apiError, identityError, type IdentityError } from '../domain/errors.js';
 import type { Decider } from '../domain/shared/decider.js';
+import type { DomainEvent } from '../domain/shared/event-codec.js';
 import type { CommandContext, LedgerEvent } from './envelope.js';
 import type { EventStore, ExpectedRevision, GlobalPosition, StoreError, StreamRevision } from './event-store/port.js';
 import { CHAIN_START, nextInChain } from './integrity.js';
@@ -23,15 +24,16 @@ export interface CommandResult<State, Event> {
   readonly position: GlobalPosition | null;
 }
 
-export interface LoadedStream<State> {
+export interface LoadedStream<State, StoredEvent extends DomainEvent = LedgerDomainEvent> {
   readonly state: State;
   readonly revision: StreamRevision | 'no_stream';
-  readonly history: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>;
+  readonly history: ReadonlyArray<LedgerEvent<StoredEvent>>;
 }
 
-export interface CommandHandlerDeps {
+/** `Stored`: the events the serializer knows (the ledger's own by default; other writers bring their catalog). */
+export interface CommandHandlerDeps<Stored extends DomainEvent = LedgerDomainEvent> {
   readonly store: EventStore;
-  readonly serializer: EventSerializer;
+  readonly serializer: EventSerializer<Stored>;
   readonly clock: () => Date;
   readonly newEventId: () => string;
   readonly maxAttempts?: number;
@@ -56,18 +58,18 @@ export const storeErrorToIdentityError = (error: StoreError): IdentityError => {
   }
 };
 
-export const loadStream = <State, Event extends LedgerDomainEvent>(
-  deps: Pick<CommandHandlerDeps, 'store' | 'serializer'>,
+export const loadStream = <State, Event extends Stored, Stored extends DomainEvent = LedgerDomainEvent>(
+  deps: Pick<CommandHandlerDeps<Stored>, 'store' | 'serializer'>,
   decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
   stream: string,
   upToRevision?: StreamRevision,
-): TE.TaskEither<IdentityError, LoadedStream<State>> =>
+): TE.TaskEither<IdentityError, LoadedStream<State, Stored>> =>
   pipe(
     deps.store.readStream(stream),
     TE.orElse((error) => (error._tag === 'StreamNotFound' ? TE.right([]) : TE.left(error))),
     TE.mapLeft(storeErrorToIdentityError),
     TE.chainEitherK((recorded) => {
-      const history: Array<LedgerEvent<LedgerDomainEvent>> = [];
+      const history: Array<LedgerEvent<Stored>> = [];
       for (const event of recorded) {
         if (upToRevision !== undefined && event.revision > upToRevision) break;
         const decoded = deps.serializer.deserialize(event);
@@ -84,8 +86,8 @@ export const loadStream = <State, Event extends LedgerDomainEvent>(
   );
 
 export const handleCommand =
-  (deps: CommandHandlerDeps) =>
-  <Command, State, Event extends LedgerDomainEvent>(
+  <Stored extends DomainEvent = LedgerDomainEvent>(deps: CommandHandlerDeps<Stored>) =>
+  <Command, State, Event extends Stored>(
     decider: Decider<Command, State, Event>,
     stream: string,
     command: Command,

@@ -52,19 +52,6 @@ export const NO_PAYLOAD_SALT = new Uint8Array(SALT_LENGTH);
 
 export const newPayloadSalt = (): Uint8Array => new Uint8Array(randomBytes(SALT_LENGTH));
 
-/**
- * An event that holds no personal data, chained at `at`: for writers of the ledger's log that do
- * not go through the serializer (the server's webhook streams), so every event is in the chain.
- */
-export const chainedEvent = (
-  stream: string,
-  at: ChainPosition,
-  event: { readonly id: string; readonly type: string; readonly data: JsonValue; readonly metadata: Omit<EventMetadata, 'integrity'> },
-): { readonly id: string; readonly type: string; readonly data: JsonValue; readonly metadata: JsonValue } => {
-  const header = eventHeader({ eventId: event.id, type: event.type, stream, revision: at.revision, metadata: event.metadata, publicData: event.data });
-  return { id: event.id, type: event.type, data: event.data, metadata: { ...event.metadata, integrity: chainLink(header, at, null, stream) } as unknown as JsonValue };
-};
-
 export const chainLink = (
   header: JsonValue,
   position: ChainPosition,

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { customerEvents, decodeCustomerEvent, redactCustomerEvent, type CustomerEvent } from '../domain/customer/customer.js';
 import { sameData } from '../domain/shared/equal.js';
-import { describeErrors, type EventDecodeError } from '../domain/shared/event-codec.js';
+import { describeErrors, type DomainEvent, type EventDecodeError } from '../domain/shared/event-codec.js';
 import {
   decodeVerificationSessionEvent,
   verificationSessionEvents,
@@ -42,25 +42,40 @@ export type DeserializeError =
   | { readonly _tag: 'InvalidEventMetadata'; readonly type: string; readonly problems: ReadonlyArray<string> }
   | { readonly _tag: 'PersonalDataUnreadable'; readonly type: string; readonly error: PersonalDataError };
 
-export interface EventSerializer {
+/** What a serializer must know of the events it carries. */
+export interface EventCatalog<Event extends DomainEvent> {
+  readonly schemaVersion: (type: string) => number | undefined;
+  readonly decode: (stream: string, type: string, schemaVersion: number, data: unknown) => E.Either<EventDecodeError, Event>;
+  /** The event with its personal values replaced by placeholders (itself when it holds none). */
+  readonly redact: (stream: string, event: Event) => Event;
+}
+
+export interface EventSerializer<Event extends DomainEvent = LedgerDomainEvent> {
   /** `at`: the event's place in its stream's hash chain (`CHAIN_START`, then `nextInChain` of the one before). */
   readonly serialize: (
     stream: string,
-    event: LedgerDomainEvent,
+    event: Event,
     context: CommandContext,
     occurredAt: Date,
     eventId: string,
     at: ChainPosition,
   ) => EventToAppend;
-  readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>>;
+  readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<Event>>;
   /** The stored data opened: its clear form and whether its sealed personal payload is there, erased, or never existed. */
   readonly open: (recorded: RecordedEvent) => E.Either<PersonalDataError, OpenedData>;
 }
 
-export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => ({
+/**
+ * The serializer of any catalog of events: envelope, chain link, and personal data sealed by
+ * `personalData` wherever the catalog's redacted form differs from the event.
+ */
+export const serializerFor = <Event extends DomainEvent>(
+  catalog: EventCatalog<Event>,
+  personalData: PersonalDataCodec = plainPersonalData,
+): EventSerializer<Event> => ({
   open: (recorded) => personalData.open(recorded.id, recorded.data),
   serialize: (stream, event, context, occurredAt, eventId, at) => {
-    const schemaVersion = schemaVersions.get(event.type);
+    const schemaVersion = catalog.schemaVersion(event.type);
     if (schemaVersion === undefined) throw new TypeError(`No codec registered for event type ${event.type}`);
     const metadata: Omit<EventMetadata, 'integrity'> = {
       schema_version: schemaVersion,
@@ -74,7 +89,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
         : {}),
     };
     const data = toJson(event.data);
-    const redacted = toJson(redactEvent(stream, event).data);
+    const redacted = toJson(catalog.redact(stream, event).data);
     const payload = sameData(data, redacted) ? null : { salt: newPayloadSalt(), data };
     const header = eventHeader({ eventId, type: event.type, stream, revision: at.revision, metadata, publicData: redacted });
     const integrity = chainLink(header, at, payload, stream);
@@ -85,7 +100,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
       metadata: { ...metadata, integrity } as unknown as JsonValue,
     };
   },
-  deserialize: (recorded): E.Either<DeserializeError, LedgerEvent<LedgerDomainEvent>> =>
+  deserialize: (recorded): E.Either<DeserializeError, LedgerEvent<Event>> =>
     pipe(
       EventMetadataC.decode(recorded.metadata),
       E.mapLeft((errors): DeserializeError => ({ _tag: 'InvalidEventMetadata', type: recorded.type, problems: describeErrors(errors) })),
@@ -93,7 +108,7 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
         pipe(
           personalData.open(recorded.id, recorded.data),
           E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
-          E.chainW((opened) => decodeDomainEvent(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
+          E.chainW((opened) => catalog.decode(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
           E.map((event) => ({
             event,
             envelope: {
@@ -117,6 +132,15 @@ export const createEventSerializer = (personalData: PersonalDataCodec = plainPer
       ),
     ),
 });
+
+/** The ledger's own events: sessions, customers, checkpoints and compliance records. */
+const ledgerCatalog: EventCatalog<LedgerDomainEvent> = {
+  schemaVersion: (type) => schemaVersions.get(type),
+  decode: (stream, type, schemaVersion, data) => decodeDomainEvent(stream, type, schemaVersion, data),
+  redact: redactEvent,
+};
+
+export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => serializerFor(ledgerCatalog, personalData);
 
 const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, data: unknown): E.Either<EventDecodeError, LedgerDomainEvent> => {
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return decodeVerificationSessionEvent(type, schemaVersion, data);

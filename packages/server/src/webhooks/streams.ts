@@ -3,26 +3,21 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { identityError, type Decider, type DomainEvent, type EventDecodeError, type IdentityError } from '@idledger/core/domain';
 import {
-  CHAIN_START,
-  GENESIS,
-  chainHashOf,
-  chainedEvent,
-  type ChainPosition,
-  type JsonValue,
   EventMetadataC,
+  handleCommand,
+  serializerFor,
   storeErrorToIdentityError,
   type CommandContext,
   type EventMetadata,
   type EventStore,
-  type ExpectedRevision,
   type GlobalPosition,
   type RecordedEvent,
   type StreamRevision,
 } from '@idledger/core/ledger';
 
 /**
- * Load–decide–append for the server's own streams (webhook endpoints, deliveries), with the
- * same envelope as every ledger event: actor, request id, idempotency key and fingerprint.
+ * Reading and writing the server's own streams (webhook endpoints, deliveries), with the same
+ * envelope and chain as every ledger event: actor, request id, idempotency key and fingerprint.
  */
 
 export interface StoredEvent<Event> {
@@ -66,6 +61,11 @@ export interface StreamWriterDeps {
   readonly newEventId: () => string;
 }
 
+/**
+ * The ledger's own command handler (load, decide, append with the expected revision, retry on a
+ * conflict) over a server stream: its events go through a serializer of the stream's catalog,
+ * so they carry the same envelope and chain link as every ledger event. They hold no personal data.
+ */
 export const writeToStream =
   (deps: StreamWriterDeps) =>
   <Command, State, Event extends DomainEvent>(
@@ -74,52 +74,15 @@ export const writeToStream =
     stream: string,
     command: Command,
     context: CommandContext,
-  ): TE.TaskEither<IdentityError, WriteResult<State>> => {
-    const attempt = (remaining: number): TE.TaskEither<IdentityError, WriteResult<State>> =>
-      pipe(
-        readHistory(deps.store, codec, stream),
-        TE.chain((history) => {
-          const state = history.reduce((current, stored) => decider.evolve(current, stored.event), decider.initialState);
-          const last = history[history.length - 1];
-          const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
-          return pipe(
-            TE.fromEither(decider.decide(command, state)),
-            TE.chain((events) => {
-              if (events.length === 0) return TE.right<IdentityError, WriteResult<State>>({ state, revision: last?.revision ?? null, position: null });
-              const occurredAt = deps.clock().toISOString();
-              // Chained like every ledger event, so the log's hash chains and Merkle leaves cover these streams too.
-              let at: ChainPosition = last === undefined ? CHAIN_START : { revision: last.revision + 1n, previous: last.metadata.integrity?.hash ?? GENESIS };
-              const toAppend = events.map((event) => {
-                const chained = chainedEvent(stream, at, {
-                  id: deps.newEventId(),
-                  type: event.type,
-                  data: JSON.parse(JSON.stringify(event.data)) as JsonValue,
-                  metadata: metadataOf(codec.schemaVersion(event.type) ?? 1, occurredAt, context),
-                });
-                at = { revision: at.revision + 1n, previous: chainHashOf(chained) };
-                return chained;
-              });
-              return pipe(
-                deps.store.appendToStream(stream, toAppend, { expectedRevision }),
-                TE.map((appended) => ({ state: events.reduce(decider.evolve, state), revision: appended.nextExpectedRevision, position: appended.position })),
-                TE.orElse((error) =>
-                  error._tag === 'WrongExpectedVersion' && remaining > 1 ? attempt(remaining - 1) : TE.left(storeErrorToIdentityError(error)),
-                ),
-              );
-            }),
-          );
-        }),
-      );
-    return attempt(5);
-  };
+  ): TE.TaskEither<IdentityError, WriteResult<State>> =>
+    pipe(
+      handleCommand({ store: deps.store, serializer: serializerOf(codec), clock: deps.clock, newEventId: deps.newEventId })(decider, stream, command, context),
+      TE.map((result) => ({ state: result.state, revision: result.revision === 'no_stream' ? null : result.revision, position: result.position })),
+    );
 
-const metadataOf = (schemaVersion: number, occurredAt: string, context: CommandContext): Omit<EventMetadata, 'integrity'> =>
-  ({
-    schema_version: schemaVersion,
-    occurred_at: occurredAt,
-    actor: context.actor,
-    request_id: context.requestId,
-    correlation_id: context.correlationId,
-    causation_id: context.causationId,
-    ...(context.idempotency ? { idempotency_key: context.idempotency.key, request_fingerprint: context.idempotency.fingerprint } : {}),
-  }) as Omit<EventMetadata, 'integrity'>;
+const serializerOf = <Event extends DomainEvent>(codec: StreamCodec<Event>) =>
+  serializerFor<Event>({
+    schemaVersion: codec.schemaVersion,
+    decode: (_stream, type, schemaVersion, data) => codec.decode(type, schemaVersion, data),
+    redact: (_stream, event) => event,
+  });
