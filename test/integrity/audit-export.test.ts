@@ -177,4 +177,28 @@ describe('the audit export', () => {
     tampered.set(name, new TextEncoder().encode(new TextDecoder().decode(second.files.get(name)).replace(/"proof": \[\n    "(.)/, (_all, c: string) => `"proof": [\n    "${c === '0' ? '1' : '0'}`)));
     expect(verifyExport(tampered, verifiers).findings.map((finding) => finding.kind)).toEqual(expect.arrayContaining(['consistency']));
   });
+
+  it('never throws on a hostile bundle: every oddity becomes a finding', async () => {
+    const bundle = await exportOf({ session: ids.failed });
+    const text = (name: string) => new TextDecoder().decode(bundle.files.get(name));
+    const manifest = JSON.parse(text('manifest.json')) as Record<string, unknown>;
+    const lines = text(EVENTS_JSONL).trim().split('\n');
+    const record = JSON.parse(lines[0]!) as { header: Record<string, unknown> };
+    const withFile = (name: string, content: string) => new Map([...bundle.files, [name, new TextEncoder().encode(content)]]);
+    const hostile = [
+      withFile('manifest.json', JSON.stringify({ ...manifest, query: undefined })),
+      withFile('manifest.json', JSON.stringify({ ...manifest, files: [null] })),
+      withFile('manifest.json', JSON.stringify({ ...manifest, records: [null, 7] })),
+      withFile('manifest.json', 'null'),
+      withFile(EVENTS_JSONL, `${JSON.stringify({ ...record, header: { ...record.header, revision: '18446744073709551616' } })}\n`),
+      withFile(EVENTS_JSONL, `${JSON.stringify({ ...record, header: { ...record.header, data: '@' } }).replace('"@"', '1e400')}\n`),
+      withFile(EVENTS_JSONL, `${JSON.stringify({ ...record, header: { ...record.header, stream: 'x' } }).replace('"x"', '"\\ud800"')}\n`),
+      withFile('proofs/consistency-1-2.json', '{"v":1}'),
+    ];
+    for (const files of hostile) {
+      const result = verifyExport(files, verifiers);
+      expect(result.ok).toBe(false);
+      expect(result.findings.length).toBeGreaterThan(0);
+    }
+  });
 });

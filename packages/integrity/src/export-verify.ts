@@ -74,10 +74,24 @@ export interface VerifyExportOptions {
   readonly previousCheckpoint?: string;
 }
 
+/** Never throws: whatever a hostile bundle holds becomes a finding. */
 export const verifyExport = (
   files: ReadonlyMap<string, Uint8Array>,
   trustedVerifiers: ReadonlyArray<NoteVerifier>,
   options: VerifyExportOptions = {},
+): ExportVerification => {
+  try {
+    return verifyBundle(files, trustedVerifiers, options);
+  } catch (error) {
+    const message = `the bundle could not be verified: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, findings: [{ kind: 'malformed', where: 'bundle', message }], records: 0, payloadsVerified: 0, payloadsErased: 0, payloadsWithheld: 0, signedBy: [] };
+  }
+};
+
+const verifyBundle = (
+  files: ReadonlyMap<string, Uint8Array>,
+  trustedVerifiers: ReadonlyArray<NoteVerifier>,
+  options: VerifyExportOptions,
 ): ExportVerification => {
   const findings: Array<Finding> = [];
   const fail = (kind: FindingKind, where: string, message: string, record?: Finding['record']) =>
@@ -190,55 +204,61 @@ export const verifyExport = (
   let payloadsErased = 0;
   let payloadsWithheld = 0;
   lines.forEach((line, index) => {
-    const parsed = parseRecord(line);
-    if (E.isLeft(parsed)) {
-      fail('malformed', describeRecord(index + 1, {}), parsed.left, { line: index + 1 });
-      return;
-    }
-    const record = parsed.right;
-    const where = describeRecord(index + 1, { leaf_index: record.leaf_index, event_id: record.header.event_id });
-    const ref = { line: index + 1, leafIndex: record.leaf_index, eventId: record.header.event_id };
-    const revision = bigintOf(record.header.revision);
-    const stream = record.header.stream;
-
-    const recomputed = eventHash({
-      streamId: stream,
-      revision,
-      previous: fromHex(record.previous)!,
-      headerDigest: headerDigest(record.header),
-      payloadCommitment: fromHex(record.commitment)!,
-    });
-    if (toHex(recomputed) !== record.hash) fail('chain', where, 'the event hash does not match its header, previous hash and commitment', ref);
-
-    const last = lastOfStream.get(stream);
-    if (revision === 0n && record.previous !== GENESIS) fail('chain', where, 'revision 0 does not chain onto the genesis hash', ref);
-    if (last !== undefined) {
-      if (revision <= last.revision) fail('chain', where, `revision ${revision} of ${stream} comes after revision ${last.revision}`, ref);
-      else if (revision === last.revision + 1n && record.previous !== last.hash) fail('chain', where, `does not chain onto revision ${last.revision} of ${stream}`, ref);
-      else if (wholeStreams && revision !== last.revision + 1n) fail('chain', where, `revisions ${last.revision + 1n}..${revision - 1n} of ${stream} are missing`, ref);
-    } else if (wholeStreams && revision !== 0n) fail('chain', where, `revisions 0..${revision - 1n} of ${stream} are missing`, ref);
-    lastOfStream.set(stream, { revision, hash: record.hash });
-
-    const payload = record.payload;
-    if (payload === 'none') {
-      if (record.commitment !== NO_PAYLOAD) fail('commitment', where, 'marked as holding no personal data, but commits to some', ref);
-      else payloadsVerified++;
-    } else if (payload === 'erased') payloadsErased++;
-    else if (payload === 'withheld') payloadsWithheld++;
-    else {
-      const salt = fromBase64(payload.salt);
-      const matches = salt !== undefined && salt.length === SALT_LENGTH && toHex(payloadCommitment(salt, payload.data)) === record.commitment;
-      if (!matches) fail('commitment', where, 'the personal data does not match its commitment', ref);
-      else payloadsVerified++;
-    }
-
-    if (checkpoint !== undefined) {
-      const leafIndex = Number(record.leaf_index);
-      const leaf = leafHash(leafData(bigintOf(record.position), stream, revision, record.hash));
-      const proof = record.inclusion_proof.map((element) => fromHex(element)!);
-      if (!verifyInclusion(leaf, leafIndex, Number(checkpoint.size), proof, checkpoint.rootHash)) {
-        fail('inclusion', where, `not included at leaf ${record.leaf_index} of the checkpoint's tree of ${checkpoint.size}`, ref);
+    try {
+      const parsed = parseRecord(line);
+      if (E.isLeft(parsed)) {
+        fail('malformed', describeRecord(index + 1, {}), parsed.left, { line: index + 1 });
+        return;
       }
+      const record = parsed.right;
+      const where = describeRecord(index + 1, { leaf_index: record.leaf_index, event_id: record.header.event_id });
+      const ref = { line: index + 1, leafIndex: record.leaf_index, eventId: record.header.event_id };
+      const revision = bigintOf(record.header.revision);
+      const stream = record.header.stream;
+
+      const recomputed = eventHash({
+        streamId: stream,
+        revision,
+        previous: fromHex(record.previous)!,
+        headerDigest: headerDigest(record.header),
+        payloadCommitment: fromHex(record.commitment)!,
+      });
+      if (toHex(recomputed) !== record.hash) fail('chain', where, 'the event hash does not match its header, previous hash and commitment', ref);
+
+      const last = lastOfStream.get(stream);
+      if (revision === 0n && record.previous !== GENESIS) fail('chain', where, 'revision 0 does not chain onto the genesis hash', ref);
+      if (last !== undefined) {
+        if (revision <= last.revision) fail('chain', where, `revision ${revision} of ${stream} comes after revision ${last.revision}`, ref);
+        else if (revision === last.revision + 1n && record.previous !== last.hash) fail('chain', where, `does not chain onto revision ${last.revision} of ${stream}`, ref);
+        else if (wholeStreams && revision !== last.revision + 1n) fail('chain', where, `revisions ${last.revision + 1n}..${revision - 1n} of ${stream} are missing`, ref);
+      } else if (wholeStreams && revision !== 0n) fail('chain', where, `revisions 0..${revision - 1n} of ${stream} are missing`, ref);
+      lastOfStream.set(stream, { revision, hash: record.hash });
+
+      const payload = record.payload;
+      if (payload === 'none') {
+        if (record.commitment !== NO_PAYLOAD) fail('commitment', where, 'marked as holding no personal data, but commits to some', ref);
+        else payloadsVerified++;
+      } else if (payload === 'erased') payloadsErased++;
+      else if (payload === 'withheld') payloadsWithheld++;
+      else {
+        const salt = fromBase64(payload.salt);
+        const matches = salt !== undefined && salt.length === SALT_LENGTH && toHex(payloadCommitment(salt, payload.data)) === record.commitment;
+        if (!matches) fail('commitment', where, 'the personal data does not match its commitment', ref);
+        else payloadsVerified++;
+      }
+
+      if (checkpoint !== undefined) {
+        const leafIndex = Number(record.leaf_index);
+        const leaf = leafHash(leafData(bigintOf(record.position), stream, revision, record.hash));
+        const proof = record.inclusion_proof.map((element) => fromHex(element)!);
+        if (!verifyInclusion(leaf, leafIndex, Number(checkpoint.size), proof, checkpoint.rootHash)) {
+          fail('inclusion', where, `not included at leaf ${record.leaf_index} of the checkpoint's tree of ${checkpoint.size}`, ref);
+        }
+      }
+
+    } catch (error) {
+      // A value the encoders refuse (a number beyond any double, a lone surrogate): not a record this ledger could have written.
+      fail('malformed', describeRecord(index + 1, {}), `the record cannot be hashed: ${error instanceof Error ? error.message : String(error)}`, { line: index + 1 });
     }
   });
 
