@@ -61,7 +61,7 @@ describe('files', () => {
     });
     const file = await flow.uploadFile(secret, testFile('image/jpeg', undefined, 'recorded'), { purpose: 'identity_document' });
     expect((await ledger.audit(session.id)).at(-1)).toMatchObject({ type: 'VerificationSessionFileUploaded', changed_fields: ['files'] });
-    expect(await ledger.fileStore.stat(file.id)()).toMatchObject({ right: { id: file.id } });
+    expect(await ledger.fileStore.stat(file.id, session.id)()).toMatchObject({ right: { id: file.id } });
     await flow.consent(secret, { granted: true });
     await flow.submit(secret);
     await expect(flow.uploadFile(secret, testFile('image/jpeg', undefined, 'late'), { purpose: 'identity_document' })).rejects.toMatchObject({ code: 'session_status_invalid' });

@@ -146,9 +146,9 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
   const addressed = (session: SessionData) => ({ sessionId: session.id, now: nowSeconds(runtime), secretGeneration: session.secretGeneration });
 
   /** A referenced file must exist and be of a kind the input accepts. */
-  const requireFile = (id: string, param: string, imagesOnly: boolean): Result<StoredFile> =>
+  const requireFile = (id: string, session: SessionData, param: string, imagesOnly: boolean): Result<StoredFile> =>
     pipe(
-      fileStore.stat(id),
+      fileStore.stat(id, session.id),
       TE.mapLeft((error) => fileError(error, param)),
       TE.filterOrElse(
         (file) => !imagesOnly || isImage(file.type),
@@ -166,10 +166,10 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
       authorize(clientSecret),
       TE.bindTo('session'),
       TE.bind('params', () => TE.fromEither(uploadParams(params ?? {}))),
-      TE.bind('file', ({ params: { purpose } }) => {
+      TE.bind('file', ({ session, params: { purpose } }) => {
         if (!(data instanceof Uint8Array)) return TE.left(invalidParameter('data', 'Invalid data: expected the file as a Uint8Array (a Buffer is one).'));
         return pipe(
-          TE.fromEither(admitFile(data, fileStore.maxBytes)),
+          TE.fromEither(admitFile(data, fileStore.maxBytes, session.id)),
           TE.mapLeft((error) => fileError(error, 'data')),
           TE.filterOrElse(
             (file) => purpose !== 'selfie' || isImage(file.type),
@@ -185,7 +185,7 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
           contextFor(session, options),
         ),
       ),
-      TE.chainFirst(() => pipe(fileStore.put(data), TE.mapLeft((error) => fileError(error, 'data')))),
+      TE.chainFirst(({ session }) => pipe(fileStore.put(data, session.id), TE.mapLeft((error) => fileError(error, 'data')))),
       TE.map(({ params: { purpose }, file }): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
     );
 
@@ -196,14 +196,14 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
     uploadFile,
     provideDocument: act(decodeProvideDocumentParams, (document, session) =>
       pipe(
-        requireFile(document.front, 'front', false),
-        TE.chain(() => (document.back === null ? TE.right(undefined) : TE.map(() => undefined)(requireFile(document.back, 'back', false)))),
+        requireFile(document.front, session, 'front', false),
+        TE.chain(() => (document.back === null ? TE.right(undefined) : TE.map(() => undefined)(requireFile(document.back, session, 'back', false)))),
         TE.map((): VerificationSessionCommand => ({ type: 'ProvideDocument', document, ...addressed(session) })),
       ),
     ),
     provideSelfie: act(decodeProvideSelfieParams, (selfie, session) =>
       pipe(
-        requireFile(selfie.selfie, 'selfie', true),
+        requireFile(selfie.selfie, session, 'selfie', true),
         TE.map((): VerificationSessionCommand => ({ type: 'ProvideSelfie', selfie, ...addressed(session) })),
       ),
     ),

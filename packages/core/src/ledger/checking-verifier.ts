@@ -43,9 +43,9 @@ type Answer<A> = TE.TaskEither<ProviderFailure, ProviderAnswer<A>>;
 
 export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => {
   /** A file gone from the store is a finding (`file_missing`), a failing store a retry. */
-  const load = (id: string): TE.TaskEither<ProviderFailure, FileContent | 'file_missing'> =>
+  const load = (id: string, session: SessionData): TE.TaskEither<ProviderFailure, FileContent | 'file_missing'> =>
     pipe(
-      deps.fileStore.get(id),
+      deps.fileStore.get(id, session.id),
       TE.map(({ file, bytes }): FileContent | 'file_missing' => ({ id, type: file.type, bytes })),
       TE.orElse((error) =>
         error._tag === 'FileNotFound'
@@ -61,8 +61,8 @@ export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => 
     if (document === null) return TE.right('file_missing');
     return pipe(
       TE.Do,
-      TE.bind('front', () => load(document.front)),
-      TE.bind('back', () => (document.back === null ? TE.right(null) : load(document.back))),
+      TE.bind('front', () => load(document.front, session)),
+      TE.bind('back', () => (document.back === null ? TE.right(null) : load(document.back, session))),
       TE.chain(({ front, back }): Answer<NonNullable<AttemptAnswers['document']>> =>
         front === 'file_missing' || back === 'file_missing'
           ? TE.right('file_missing')
@@ -76,8 +76,8 @@ export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => 
     if (selfie === null || document === null) return TE.right('file_missing');
     return pipe(
       TE.Do,
-      TE.bind('selfie', () => load(selfie.selfie)),
-      TE.bind('document', () => load(document.front)),
+      TE.bind('selfie', () => load(selfie.selfie, session)),
+      TE.bind('document', () => load(document.front, session)),
       TE.chain(({ selfie: face, document: front }): Answer<NonNullable<AttemptAnswers['selfie']>> =>
         face === 'file_missing' || front === 'file_missing' ? TE.right('file_missing') : ask('face_matcher', providers.faceMatcher.match({ selfie: face, document: front })),
       ),

@@ -9,7 +9,7 @@ import { admitFile, DEFAULT_MAX_FILE_BYTES, describeStored, isFileId, type FileS
 /**
  * The default file store: one file per id under `directory/<first two hex digits>/`, written to
  * a temporary name and renamed into place, so a reader never sees half a file. Content
- * addressing makes a second put of the same bytes a harmless overwrite.
+ * addressing makes a second put of the same bytes by the same owner a harmless overwrite.
  */
 export interface FileSystemFileStoreOptions {
   readonly directory: string;
@@ -24,7 +24,7 @@ export const createFileSystemFileStore = (options: FileSystemFileStoreOptions): 
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const pathOf = (id: string) => join(options.directory, id.slice(5, 7), id);
 
-  const read = (id: string): TE.TaskEither<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }> =>
+  const read = (id: string, owner: string): TE.TaskEither<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }> =>
     !isFileId(id)
       ? TE.left({ _tag: 'FileNotFound', id })
       : pipe(
@@ -34,7 +34,7 @@ export const createFileSystemFileStore = (options: FileSystemFileStoreOptions): 
           ),
           TE.chainEitherK((buffer) => {
             const bytes = new Uint8Array(buffer);
-            return E.map((file: StoredFile) => ({ file, bytes }))(describeStored(id, bytes));
+            return E.map((file: StoredFile) => ({ file, bytes }))(describeStored(id, bytes, owner));
           }),
         );
 
@@ -50,13 +50,13 @@ export const createFileSystemFileStore = (options: FileSystemFileStoreOptions): 
 
   return {
     maxBytes,
-    put: (bytes) =>
+    put: (bytes, owner) =>
       pipe(
-        TE.fromEither(admitFile(bytes, maxBytes)),
+        TE.fromEither(admitFile(bytes, maxBytes, owner)),
         TE.chain((file) => write(file, bytes)),
       ),
     get: read,
-    stat: (id) => pipe(read(id), TE.map(({ file }) => file)),
+    stat: (id, owner) => pipe(read(id, owner), TE.map(({ file }) => file)),
     delete: (id) => (isFileId(id) ? TE.tryCatch(() => rm(pathOf(id), { force: true }), failure) : TE.right(undefined)),
   };
 };

@@ -7,26 +7,26 @@ import { admitFile, DEFAULT_MAX_FILE_BYTES, describeStored, type FileStore, type
 export const createMemoryFileStore = (options: { readonly maxBytes?: number } = {}): FileStore => {
   const files = new Map<string, Uint8Array>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const read = (id: string): E.Either<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }> => {
+  const read = (id: string, owner: string): E.Either<FileStoreError, { readonly file: StoredFile; readonly bytes: Uint8Array }> => {
     const bytes = files.get(id);
     if (bytes === undefined) return E.left({ _tag: 'FileNotFound', id });
     return pipe(
-      describeStored(id, bytes),
+      describeStored(id, bytes, owner),
       E.map((file) => ({ file, bytes })),
     );
   };
   return {
     maxBytes,
-    put: (bytes) =>
+    put: (bytes, owner) =>
       pipe(
-        TE.fromEither(admitFile(bytes, maxBytes)),
+        TE.fromEither(admitFile(bytes, maxBytes, owner)),
         TE.map((file) => {
           files.set(file.id, Uint8Array.from(bytes));
           return file;
         }),
       ),
-    get: (id) => TE.fromEither(read(id)),
-    stat: (id) => TE.fromEither(E.map(({ file }: { readonly file: StoredFile }) => file)(read(id))),
+    get: (id, owner) => TE.fromEither(read(id, owner)),
+    stat: (id, owner) => TE.fromEither(E.map(({ file }: { readonly file: StoredFile }) => file)(read(id, owner))),
     delete: (id) =>
       TE.fromIO(() => {
         files.delete(id);
