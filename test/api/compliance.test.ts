@@ -59,6 +59,27 @@ describe('legal holds', () => {
   });
 });
 
+describe('a hold placed while a redaction is pending', () => {
+  it('stops the erasure until it is lifted: files and key stay, the redaction completes afterwards', async () => {
+    const errors: Array<unknown> = [];
+    const ledger = await newLedger({ simulatedDelayMs: 0, redactionDelayMs: 50, verifierRetryInitialDelayMs: 20, verifierRetryMaxDelayMs: 40, onBackgroundError: (error) => errors.push(error) });
+    const session = await verifiedSession(ledger);
+    await ledger.identity.verificationSessions.redact(session.id);
+    const hold = await ledger.compliance.legalHolds.place(session.id, { reference: 'late-hold', reason: 'subpoena arrived' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await ledger.identity.verificationSessions.retrieve(session.id)).redaction).toEqual({ status: 'processing' });
+    expect((await readLog(ledger.store)).some((event) => event.type === 'VerificationSessionRedacted')).toBe(false);
+    expect(errors).toContainEqual(expect.objectContaining({ code: 'session_under_legal_hold' }));
+
+    await ledger.compliance.legalHolds.lift(session.id, hold.id, { reason: 'released' });
+    for (let waited = 0; waited < 3000; waited += 50) {
+      if ((await ledger.identity.verificationSessions.retrieve(session.id)).redaction?.status === 'redacted') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await ledger.identity.verificationSessions.retrieve(session.id)).redaction).toEqual({ status: 'redacted' });
+  });
+});
+
 describe('retention', () => {
   const policy = { id: 'aml-5y', periodDays: 5 * 365 };
 

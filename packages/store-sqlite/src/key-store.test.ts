@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteKeyStore } from './key-store.js';
@@ -34,6 +35,22 @@ describe('the SQLite key store', () => {
     const keys = openSqliteKeyStore(join(dir, 'b.keys'));
     keys.destroy('customer-cus_1', new Date(0));
     expect(keys.keyFor('customer-cus_1')).toEqual(E.left({ _tag: 'SubjectErased', subject: 'customer-cus_1' }));
+    keys.close();
+  });
+
+  it('does not report a key destroyed while another connection keeps its old page in the WAL', () => {
+    const file = join(dir, 'c.keys');
+    const keys = openSqliteKeyStore(file);
+    const key = keys.keyFor('verification_session-vs_2');
+    if (E.isLeft(key)) throw new Error('no key');
+    const reader = new Database(file);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM data_keys').get();
+    expect(keys.destroy('verification_session-vs_2', new Date(0))).toMatchObject(E.left({ _tag: 'KeyStoreUnavailable' }));
+    reader.exec('COMMIT');
+    reader.close();
+    expect(keys.destroy('verification_session-vs_2', new Date(0))).toEqual(E.right(undefined));
+    expect(existsSync(`${file}-wal`) && readFileSync(`${file}-wal`).includes(Buffer.from(key.right.key))).toBe(false);
     keys.close();
   });
 });

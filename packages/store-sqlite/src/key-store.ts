@@ -118,11 +118,17 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
         return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
       }),
     destroy: (subject, at) =>
-      attempt(() => {
-        destroy.immediate(subject, at);
-        // The page that held the key is still in the WAL until it is checkpointed and truncated.
-        database.pragma('wal_checkpoint(TRUNCATE)');
-      }),
+      E.flatten(
+        attempt((): E.Either<KeyStoreError, void> => {
+          destroy.immediate(subject, at);
+          // The page that held the key is still in the WAL until it is checkpointed and truncated;
+          // a reader holding the file open blocks that, and then the key is not gone yet.
+          const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+          return result !== undefined && result.busy === 0 && result.log === result.checkpointed
+            ? E.right(undefined)
+            : E.left({ _tag: 'KeyStoreUnavailable', message: 'the destroyed key is still in the key file\'s WAL: another connection is reading it; retry' });
+        }),
+      ),
     close: () => database.close(),
   };
 };

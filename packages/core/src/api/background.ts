@@ -6,7 +6,7 @@ import { createSessionProcessor } from '../ledger/processors/session-processor.j
 import { sessionStream } from '../ledger/streams.js';
 import type { KeyStore } from '../ledger/personal-data/key-store.js';
 import type { Verifier } from '../ledger/verifier.js';
-import { apiError } from '../domain/errors.js';
+import { apiError, type IdentityError } from '../domain/errors.js';
 import type { VerificationSessionEvent } from '../domain/verification-session/events.js';
 import type { FileStore } from '../ledger/files/file-store.js';
 import { execute, type LedgerRuntime } from './runtime.js';
@@ -24,6 +24,8 @@ export const createProcessManagerRuntime = (
     readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
     readonly onError: (error: unknown, sessionId: string) => void;
     readonly keyStore: KeyStore;
+    /** Left while a legal hold keeps the session's data (see compliance). */
+    readonly erasureAllowed: (sessionId: string) => TE.TaskEither<IdentityError, void>;
     readonly fileStore: FileStore;
   },
 ) => {
@@ -55,6 +57,7 @@ export const createProcessManagerRuntime = (
         ),
       )(),
     erasePersonalData: (sessionId) => options.keyStore.destroy(sessionStream(sessionId), runtime.clock()),
+    erasureAllowed: (sessionId) => options.erasureAllowed(sessionId)(),
     execute: (command, cause) => {
       const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';
       return run(verificationSessionDecider, sessionStream(command.sessionId), command, {

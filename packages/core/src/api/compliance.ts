@@ -215,7 +215,29 @@ export const createComplianceOperations = (runtime: LedgerRuntime, policy: Reten
     return E.right({ redacted, retained, held });
   };
 
-  return { guardRedaction, verdictFor, legalHolds: { place, lift, list }, retention: { sweep } };
+  /**
+   * For the redaction job, just before it erases: a hold placed after the redaction was accepted
+   * still wins (the job retries with backoff until the hold is lifted). Retention is not asked
+   * again: it was decided when the redaction was accepted.
+   */
+  const erasureAllowed = (sessionId: string): Result<void> =>
+    pipe(
+      loadStream(runtime, verificationSessionDecider, sessionStream(sessionId)),
+      TE.chain(({ state }) => {
+        const customer = state._tag === 'Existing' ? state.session.relatedCustomer : null;
+        return pipe(
+          holdsOf(sessionId),
+          TE.chain((own) => (customer === null ? TE.right(own) : pipe(holdsOf(customer), TE.map((theirs) => [...own, ...theirs])))),
+        );
+      }),
+      TE.chain((holds) =>
+        holds.length === 0
+          ? TE.right(undefined)
+          : TE.left(refusalError(sessionId, { refusal: 'legal_hold', holdIds: holds.map((hold) => hold.id), retentionPolicy: null, retainedUntil: null })),
+      ),
+    );
+
+  return { guardRedaction, verdictFor, erasureAllowed, legalHolds: { place, lift, list }, retention: { sweep } };
 };
 
 export type ComplianceOperations = ReturnType<typeof createComplianceOperations>;

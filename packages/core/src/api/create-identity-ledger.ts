@@ -207,6 +207,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     onError: config.onBackgroundError ?? (() => undefined),
     keyStore,
     fileStore,
+    erasureAllowed: compliance.erasureAllowed,
   });
 
   const processing = config.processing ?? true;

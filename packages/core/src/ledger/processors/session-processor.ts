@@ -45,6 +45,11 @@ export interface SessionProcessorDeps {
   readonly loadSession: (id: string) => Promise<E.Either<IdentityError, SessionData | undefined>>;
   /** Deletes the files the end user uploaded for the session (idempotent): done before the key is destroyed. */
   readonly deleteFiles: (sessionId: string) => Promise<E.Either<IdentityError, void>>;
+  /**
+   * Left while a legal hold keeps the session's data: checked again just before anything is
+   * erased, since a hold may have been placed after the redaction was accepted.
+   */
+  readonly erasureAllowed: (sessionId: string) => Promise<E.Either<IdentityError, void>>;
   /** Destroys the session's data key (idempotent): done before the redaction is recorded as complete. */
   readonly erasePersonalData: (sessionId: string) => E.Either<KeyStoreError, void>;
   /** How long `simulate_delay` keeps a test session in processing. */
@@ -162,7 +167,8 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
       // The files and the key go first, so a recorded `VerificationSessionRedacted` always means
       // the data is gone or unreadable. Deleting or erasing twice and completing an already
       // completed redaction all do nothing, so a retry is always safe.
-      const deleted = await deps.deleteFiles(sessionId);
+      const allowed = await deps.erasureAllowed(sessionId);
+      const deleted = E.isLeft(allowed) ? allowed : await deps.deleteFiles(sessionId);
       const erased: E.Either<IdentityError | KeyStoreError, void> = E.isLeft(deleted) ? deleted : deps.erasePersonalData(sessionId);
       const done: E.Either<IdentityError | KeyStoreError, unknown> = E.isLeft(erased)
         ? erased
