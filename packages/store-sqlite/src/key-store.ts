@@ -123,7 +123,15 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
           destroy.immediate(subject, at);
           // The page that held the key is still in the WAL until it is checkpointed and truncated;
           // a reader holding the file open blocks that, and then the key is not gone yet.
-          const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+          // Without waiting: better-sqlite3 is synchronous, and a wait here would stall the process; the job retries.
+          const busyTimeout = Number(database.pragma('busy_timeout', { simple: true }));
+          database.pragma('busy_timeout = 0');
+          let result: { busy: number; log: number; checkpointed: number } | undefined;
+          try {
+            [result] = database.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+          } finally {
+            database.pragma(`busy_timeout = ${busyTimeout}`);
+          }
           return result !== undefined && result.busy === 0 && result.log === result.checkpointed
             ? E.right(undefined)
             : E.left({ _tag: 'KeyStoreUnavailable', message: 'the destroyed key is still in the key file\'s WAL: another connection is reading it; retry' });
