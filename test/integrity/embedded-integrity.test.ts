@@ -91,7 +91,8 @@ describe('integrity of the embedded ledger', () => {
 
   it('rotates its signing key: an export still verifies with the old public key alone, through the signed succession', async () => {
     const file = join(dir, 'rotated.db');
-    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    // With a schedule, so the checkpointer that signs on it must pick up the new key too.
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0, checkpoints: { everyMs: 3_600_000 } });
     await ledger.identity.verificationSessions.create({ type: 'document' });
     const old = ledger.signer();
     const rotated = await ledger.rotateSigningKey();
@@ -100,6 +101,9 @@ describe('integrity of the embedded ledger', () => {
     expect(rotated.right.keyId).not.toBe(old.keyId);
     expect(ledger.signer().verifierKey).toBe(rotated.right.verifierKey);
     await ledger.identity.verificationSessions.create({ type: 'document' });
+    expect(E.isRight(await ledger.checkpointNow())).toBe(true);
+    const signedBy = (checkpointEvents(file).at(-1) as unknown as { signer: { key_id: string } }).signer.key_id;
+    expect(signedBy).toBe(rotated.right.keyId.toString(16).padStart(8, '0'));
 
     const bundle = await ledger.exportAudit();
     if (E.isLeft(bundle)) throw new Error(JSON.stringify(bundle.left));

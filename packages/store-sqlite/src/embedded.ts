@@ -126,7 +126,7 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
       checkpoints === undefined || ledgerConfig.processing === false
         ? undefined
         : startCheckpointer(
-            { ...logDeps(), eventCount, onError: (error) => ledgerConfig.onBackgroundError?.(error, '') },
+            { log: logDeps, eventCount, onError: (error) => ledgerConfig.onBackgroundError?.(error, '') },
             checkpoints,
           );
     return {
@@ -135,8 +135,12 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
       signer,
       rotateSigningKey: async () => {
         if (signingKey !== undefined || ownKeys === undefined) return E.left('the signing key is configured, not kept in the key file: rotate it where it is kept');
-        const { previous, next } = ownKeys.rotateSigner();
-        return E.map(() => next)(await recordKeyRotation(logDeps(), previous, next));
+        // The succession is recorded first; the new key is kept only once the log vouches for it.
+        const { previous, next, adopt } = ownKeys.prepareRotation();
+        const recorded = await recordKeyRotation(logDeps(), previous, next);
+        if (E.isLeft(recorded)) return recorded;
+        adopt();
+        return E.right(next);
       },
       checkpointNow: async () => (checkpointer === undefined ? E.map((signed: { readonly size: bigint }) => signed.size)(await signCheckpoint(logDeps())) : checkpointer.checkpointNow()),
       exportAudit: async (query) => exportAudit({ ...logDeps(), actor: { type: 'system', component: 'audit-export' }, generator: 'idledger 0.1.0' }, query),

@@ -20,10 +20,10 @@ export type SqliteKeyStore = KeyStore & {
    */
   readonly ledgerSigner: () => NoteSigner;
   /**
-   * A new signing key under the same origin, current from now on; returns the previous one and
-   * the new one. The previous key stays in the file, so the rotation can be signed by it.
+   * A new signing key under the same origin, kept (and current from then on) only when `adopt` is
+   * called, after its succession is recorded. The previous key stays in the file.
    */
-  readonly rotateSigner: () => { readonly previous: NoteSigner; readonly next: NoteSigner };
+  readonly prepareRotation: () => { readonly previous: NoteSigner; readonly next: NoteSigner; readonly adopt: () => void };
   readonly close: () => void;
 };
 
@@ -100,15 +100,16 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     }
     return parsed(row);
   });
-  const rotateSigner = database.transaction(() => {
-    const previous = ledgerSigner();
-    insertSigner.run(previous.name, generateSignerKey(previous.name), Math.floor(Date.now() / 1000));
-    return { previous, next: parsed(currentSigner.get() as { signer_key: string }) };
-  });
+  const prepareRotation = () => {
+    const previous = ledgerSigner.immediate();
+    const nextKey = generateSignerKey(previous.name);
+    const next = parsed({ signer_key: nextKey });
+    return { previous, next, adopt: () => void insertSigner.run(previous.name, nextKey, Math.floor(Date.now() / 1000)) };
+  };
 
   return {
     ledgerSigner: () => ledgerSigner.immediate(),
-    rotateSigner: () => rotateSigner.immediate(),
+    prepareRotation,
     keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
     lookup: (kid) =>
       attempt((): KeyLookup => {

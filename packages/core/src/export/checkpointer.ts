@@ -18,7 +18,12 @@ export interface Checkpointer {
 }
 
 export const startCheckpointer = (
-  deps: LogCheckpointDeps & { readonly eventCount: () => number; readonly onError: (error: LogCheckpointError) => void },
+  deps: {
+    /** Asked at each signing, so a rotated signing key is used from the next checkpoint on. */
+    readonly log: () => LogCheckpointDeps;
+    readonly eventCount: () => number;
+    readonly onError: (error: LogCheckpointError) => void;
+  },
   schedule: CheckpointSchedule,
 ): Checkpointer => {
   if (schedule.everyEvents !== undefined && !(Number.isInteger(schedule.everyEvents) && schedule.everyEvents > 0)) throw new RangeError('checkpoints.everyEvents must be a positive integer');
@@ -29,7 +34,7 @@ export const startCheckpointer = (
 
   const checkpointNow = (): Promise<E.Either<LogCheckpointError, bigint>> => {
     const next = running.then(async () => {
-      const signed = await signCheckpoint(deps);
+      const signed = await signCheckpoint(deps.log());
       if (E.isRight(signed)) {
         signedAtCount = Number(signed.right.size) + 1;
         signedAt = Date.now();
