@@ -201,4 +201,13 @@ describe('the audit export', () => {
       expect(result.findings.length).toBeGreaterThan(0);
     }
   });
+
+  it("carries a subject's compliance record: holds placed and redactions refused", async () => {
+    await ledger.compliance.legalHolds.place(ids.failed, { reference: 'case-9', reason: 'litigation' });
+    await expect(ledger.identity.verificationSessions.redact(ids.failed)).rejects.toMatchObject({ code: 'session_under_legal_hold' });
+    const bundle = await exportOf({ session: ids.failed });
+    const types = new TextDecoder().decode(bundle.files.get(EVENTS_JSONL)).trim().split('\n').map((line) => (JSON.parse(line) as { header: { type: string } }).header.type);
+    expect(types).toEqual(expect.arrayContaining(['LegalHoldPlaced', 'RedactionRefused']));
+    expect(verifyExport(bundle.files, verifiers).findings).toEqual([]);
+  });
 });

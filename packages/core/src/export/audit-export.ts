@@ -22,7 +22,16 @@ import type { VerificationSessionState } from '../domain/verification-session/st
 import type { JsonValue } from '../ledger/event-store/port.js';
 import { eventHeader } from '../ledger/integrity.js';
 import { SEALED_FIELD } from '../ledger/personal-data/sealed-data.js';
-import { CHECKPOINT_STREAM, CUSTOMER_STREAM_PREFIX, SESSION_STREAM_PREFIX, customerStream, sessionStream } from '../ledger/streams.js';
+import {
+  CHECKPOINT_STREAM,
+  COMPLIANCE_STREAM_PREFIX,
+  CUSTOMER_STREAM_PREFIX,
+  SESSION_STREAM_PREFIX,
+  complianceStream,
+  customerStream,
+  idFromStream,
+  sessionStream,
+} from '../ledger/streams.js';
 import { toCsv } from './csv.js';
 import { scanLog, signAndRecord, type LogCheckpointDeps, type LogCheckpointError } from './log-checkpoint.js';
 
@@ -74,9 +83,10 @@ const statusOf = (state: VerificationSessionState | undefined) => (state?._tag =
 export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery = {}): Promise<E.Either<AuditExportError, AuditExportBundle>> => {
   const selected: Array<Selected> = [];
   const sessionStates = new Map<string, VerificationSessionState>();
+  // A subject's compliance record (holds, refused redactions) travels with it.
   const chosenStreams = new Set<string>([
-    ...(query.session === undefined ? [] : [sessionStream(query.session)]),
-    ...(query.customer === undefined ? [] : [customerStream(query.customer)]),
+    ...(query.session === undefined ? [] : [sessionStream(query.session), complianceStream(query.session)]),
+    ...(query.customer === undefined ? [] : [customerStream(query.customer), complianceStream(query.customer)]),
   ]);
   const everyStream = query.session === undefined && query.customer === undefined;
 
@@ -94,10 +104,14 @@ export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery
       statusBefore = statusOf(before);
       statusAfter = statusOf(after);
       const created = decoded.right.event;
-      if (created.type === 'VerificationSessionCreated' && query.customer !== undefined && created.data.related_customer === query.customer) chosenStreams.add(stream);
+      if (created.type === 'VerificationSessionCreated' && query.customer !== undefined && created.data.related_customer === query.customer) {
+        chosenStreams.add(stream).add(complianceStream(idFromStream(stream)));
+      }
     }
     const inTime = (query.from === undefined || recorded.recordedAt >= query.from) && (query.to === undefined || recorded.recordedAt < query.to);
-    const inScope = everyStream ? stream.startsWith(SESSION_STREAM_PREFIX) || stream.startsWith(CUSTOMER_STREAM_PREFIX) || stream === CHECKPOINT_STREAM : chosenStreams.has(stream);
+    const inScope = everyStream
+      ? [SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX, COMPLIANCE_STREAM_PREFIX].some((prefix) => stream.startsWith(prefix)) || stream === CHECKPOINT_STREAM
+      : chosenStreams.has(stream);
     if (!inTime || !inScope) return E.right(undefined);
 
     const opened = deps.serializer.open(recorded);
