@@ -36,6 +36,15 @@ describe('legal holds', () => {
     expect((await ledger.identity.verificationSessions.retrieve(session.id)).redaction).toEqual({ status: 'redacted' });
   });
 
+  it('placed twice under one idempotency key, is one hold', async () => {
+    const ledger = await newLedger({ simulatedDelayMs: 0 });
+    const session = await verifiedSession(ledger);
+    const first = await ledger.compliance.legalHolds.place(session.id, { reference: 'r', reason: 'x' }, { idempotencyKey: 'hold-once' });
+    const again = await ledger.compliance.legalHolds.place(session.id, { reference: 'r', reason: 'x' }, { idempotencyKey: 'hold-once' });
+    expect(again.id).toBe(first.id);
+    expect(await ledger.compliance.legalHolds.list(session.id)).toHaveLength(1);
+  });
+
   it('on a customer hold every session related to it', async () => {
     const ledger = await newLedger({ simulatedDelayMs: 0 });
     const customer = await ledger.customers.create({ email: 'ada@example.com' });

@@ -10,7 +10,7 @@ import { sessionNotFound } from '../domain/verification-session/rules.js';
 import { handleCommand, loadStream } from '../ledger/command-handler.js';
 import { complianceStream, sessionStream } from '../ledger/streams.js';
 import { randomId } from './ids.js';
-import { callerOf, contextOf, execute, nowSeconds, reading, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
+import { callerOf, contextOf, execute, idForCreate, nowSeconds, reading, type Caller, type LedgerRuntime, type RequestOptions } from './runtime.js';
 
 /**
  * Legal holds and retention, opt-in. A legal hold on a session, or on the customer it relates to,
@@ -135,7 +135,8 @@ export const createComplianceOperations = (runtime: LedgerRuntime, policy: Reten
       TE.bind('params', () => TE.fromEither(decodePlaceLegalHoldParams(params ?? {}))),
       TE.chainFirst(({ caller, subject }) => subjectExists(caller, subject)),
       TE.chain(({ caller, subject, params }) => {
-        const holdId = randomId('lh_', 14);
+        // With an idempotency key the id derives from it, so a retried request finds its hold instead of stacking another.
+        const holdId = idForCreate(caller, 'lh_', 14, () => randomId('lh_', 14));
         return pipe(
           record(complianceDecider, complianceStream(subject), { type: 'PlaceLegalHold', holdId, reference: params.reference, reason: params.reason, now: nowSeconds(runtime) }, contextOf(caller)),
           TE.map(({ state }) => toObject(subject, state.holds.find((hold) => hold.id === holdId)!)),
