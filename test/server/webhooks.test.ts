@@ -334,6 +334,23 @@ describe('the outbox checkpoint', () => {
     expect((await second.stripe().events.list({ limit: 10 })).data.map((event) => event.type)).toContain('identity.verification_session.created');
   });
 
+  it('ignores a checkpoint of another log (a replaced or restored ledger file)', async () => {
+    const checkpointFile = join(checkpointDir, 'other-log.outbox');
+    const old = await createIdentityLedger({ simulatedDelayMs: 5 });
+    cleanups.push(() => old.close());
+    for (let i = 0; i < 3; i++) await old.identity.verificationSessions.create({ type: 'document' }, { apiKey: TEST_KEY });
+    const first = await start({ checkpointFile, checkpointEvery: 1 }, old);
+    await first.webhooks.stop();
+
+    const errors: Array<unknown> = [];
+    const replaced = await createIdentityLedger({ simulatedDelayMs: 5 });
+    cleanups.push(() => replaced.close());
+    await replaced.identity.verificationSessions.create({ type: 'document' }, { apiKey: TEST_KEY });
+    const { stripe } = await start({ checkpointFile, onError: (error) => errors.push(error) }, replaced);
+    expect(String(errors[0])).toMatch(/does not belong to this log/);
+    expect((await stripe().events.list({ limit: 10 })).data).toHaveLength(1);
+  });
+
   it('ignores an unreadable checkpoint and follows the log from its start', async () => {
     const checkpointFile = join(checkpointDir, 'garbage.outbox');
     writeFileSync(checkpointFile, '{"v": 1, "position": "not a number"');

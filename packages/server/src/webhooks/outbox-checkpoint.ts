@@ -11,6 +11,8 @@ import type { DeliveryRow, EndpointRow, EventRow, IdempotencyRecord } from './ou
 
 export interface OutboxState {
   readonly position: bigint;
+  /** The event at `position`, so a checkpoint of another log (a restored or replaced file) is recognised. */
+  readonly last: { readonly stream: string; readonly revision: bigint; readonly eventId: string };
   readonly endpoints: ReadonlyArray<readonly [string, EndpointRow]>;
   readonly events: ReadonlyArray<readonly [string, EventRow]>;
   readonly deliveries: ReadonlyArray<readonly [string, DeliveryRow]>;
@@ -39,6 +41,7 @@ const unbig = (value: unknown): bigint => {
 const encodeState = (state: OutboxState) => ({
   v: VERSION,
   position: big(state.position),
+  last: { stream: state.last.stream, revision: big(state.last.revision), eventId: state.last.eventId },
   endpoints: state.endpoints.map(([id, row]) => [id, { endpoint: row.endpoint, position: big(row.position), revision: big(row.revision) }]),
   events: state.events.map(([id, row]) => [id, { ...row, sessionRevision: big(row.sessionRevision), position: big(row.position) }]),
   deliveries: state.deliveries,
@@ -50,10 +53,33 @@ const encodeState = (state: OutboxState) => ({
 
 type Encoded = ReturnType<typeof encodeState>;
 
+const pairs = (value: unknown, name: string, rowOk: (row: Record<string, unknown>) => boolean = () => true): void => {
+  const ok =
+    Array.isArray(value) &&
+    value.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && (typeof entry[1] !== 'object' || entry[1] === null ? true : rowOk(entry[1] as Record<string, unknown>)));
+  if (!ok) throw new TypeError(`${name} is not a list of [key, value] pairs`);
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every field checked before anything is restored: a checkpoint is all or nothing. */
+const checkShape = (encoded: Record<string, unknown>): void => {
+  pairs(encoded.endpoints, 'endpoints', (row) => isRecord(row.endpoint) && typeof row.endpoint.created === 'number' && typeof row.endpoint.livemode === 'boolean' && typeof row.endpoint.id === 'string');
+  pairs(encoded.events, 'events', (row) => typeof row.id === 'string' && typeof row.created === 'number' && typeof row.livemode === 'boolean' && typeof row.type === 'string');
+  pairs(encoded.deliveries, 'deliveries', (row) => typeof row.eventId === 'string' && typeof row.endpointId === 'string' && typeof row.attempts === 'number');
+  pairs(encoded.deliveriesByEvent, 'deliveriesByEvent');
+  pairs(encoded.sessionModes, 'sessionModes');
+  pairs(encoded.keys, 'keys', (row) => typeof row.fingerprint === 'string' && typeof row.stream === 'string');
+  if (!Array.isArray(encoded.pending) || !encoded.pending.every((key) => typeof key === 'string')) throw new TypeError('pending is not a list of strings');
+  if (!isRecord(encoded.last) || typeof encoded.last.stream !== 'string' || typeof encoded.last.eventId !== 'string') throw new TypeError('last is not {stream, revision, eventId}');
+};
+
 const decodeState = (encoded: Encoded): OutboxState => {
   if (encoded.v !== VERSION) throw new TypeError(`checkpoint version ${String(encoded.v)}`);
+  checkShape(encoded as unknown as Record<string, unknown>);
   return {
     position: unbig(encoded.position),
+    last: { stream: encoded.last.stream, revision: unbig(encoded.last.revision), eventId: encoded.last.eventId },
     endpoints: encoded.endpoints.map(([id, row]) => [id as string, { endpoint: (row as { endpoint: EndpointData }).endpoint, position: unbig((row as { position: unknown }).position), revision: unbig((row as { revision: unknown }).revision) }] as const),
     events: encoded.events.map(([id, row]) => {
       const stored = row as unknown as EventRow & { sessionRevision: unknown; position: unknown };

@@ -117,10 +117,12 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
   let subscription: Subscription | undefined;
   let stopped = false;
   let sinceCheckpoint = 0;
+  let lastApplied: OutboxState['last'] | undefined;
 
   /** Taken between two events (folding one is synchronous), so rows and position always agree. */
-  const state = (position: bigint): OutboxState => ({
+  const state = (position: bigint, last: OutboxState['last']): OutboxState => ({
     position,
+    last,
     endpoints: endpoints.entries(),
     events: events.entries(),
     deliveries: [...deliveries.entries()],
@@ -131,9 +133,9 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
   });
 
   const saveCheckpoint = () => {
-    if (config.checkpoint === undefined || applied === 'start' || sinceCheckpoint === 0) return;
+    if (config.checkpoint === undefined || applied === 'start' || lastApplied === undefined || sinceCheckpoint === 0) return;
     try {
-      config.checkpoint.save(state(applied));
+      config.checkpoint.save(state(applied, lastApplied));
       sinceCheckpoint = 0;
     } catch (error) {
       config.onError(error);
@@ -149,6 +151,14 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
     for (const [id, mode] of saved.sessionModes) sessionModes.set(id, mode);
     for (const [key, record] of saved.keys) keys.set(key, record);
     applied = saved.position;
+    lastApplied = saved.last;
+  };
+
+  /** A checkpoint is used only if the log still holds, at its revision, the very event it ends with. */
+  const ofThisLog = async (saved: OutboxState): Promise<boolean> => {
+    const events = await config.store.readStream(saved.last.stream, { fromRevision: saved.last.revision, maxCount: 1 })();
+    const found = E.isRight(events) ? events.right[0] : undefined;
+    return found !== undefined && found.id === saved.last.eventId && found.revision === saved.last.revision && found.position === saved.position;
   };
 
   const deliveryKey = (eventId: string, endpointId: string) => `${eventId}.${endpointId}`;
@@ -233,6 +243,7 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
     else if (recorded.streamName.startsWith(ENDPOINT_STREAM_PREFIX)) applyEndpoint(recorded);
     else if (recorded.streamName.startsWith(DELIVERY_STREAM_PREFIX)) applyDelivery(recorded);
     applied = recorded.position;
+    lastApplied = { stream: recorded.streamName, revision: recorded.revision, eventId: recorded.id };
     if (++sinceCheckpoint >= (config.checkpointEvery ?? 1000)) saveCheckpoint();
     const ready = waiters.filter((waiter) => waiter.position <= recorded.position);
     waiters = waiters.filter((waiter) => waiter.position > recorded.position);
@@ -266,12 +277,14 @@ export const createWebhookOutbox = (config: OutboxConfig) => {
 
   return {
     /** Resolves once the log committed so far has been folded in. */
-    start: () =>
-      new Promise<void>((resolve) => {
-        const saved = config.checkpoint?.load();
-        if (saved !== undefined) restore(saved);
-        void follow(resolve);
-      }),
+    start: async () => {
+      const saved = config.checkpoint?.load();
+      if (saved !== undefined) {
+        if (await ofThisLog(saved)) restore(saved);
+        else config.onError(new Error('the webhook outbox checkpoint does not belong to this log (a replaced or restored ledger file?) and is ignored'));
+      }
+      await new Promise<void>((resolve) => void follow(resolve));
+    },
     stop: async () => {
       stopped = true;
       await subscription?.close();
