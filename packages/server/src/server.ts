@@ -81,10 +81,16 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
     if (E.isLeft(segments)) return failure(segments.left);
     const found: RouteMatch | undefined = match(method, segments.right);
     if (found !== undefined && found.route.auth === 'client_secret' && found.route.body === 'bytes') {
-      const bytes = await readBytes(request, maxUploadBytes);
-      if (E.isLeft(bytes)) return failure(bytes.left);
+      // The client_secret (in the query) is looked at before a byte of the upload is buffered.
       const form = parseForm(query);
       if (E.isLeft(form)) return failure(form.left);
+      const principal = clientSecretPrincipal(form.right.client_secret);
+      if (E.isLeft(principal)) {
+        request.resume();
+        return failure(principal.left);
+      }
+      const bytes = await readBytes(request, maxUploadBytes);
+      if (E.isLeft(bytes)) return failure(bytes.left);
       const authorized = authorize(found.route, undefined);
       if (E.isLeft(authorized)) return failure(authorized.left);
       const result = await authorized.right({ path: found.path, params: form.right, requestId, bytes: bytes.right });
