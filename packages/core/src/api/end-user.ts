@@ -18,7 +18,7 @@ import type { LastError } from '../domain/shared/values.js';
 import type { VerificationSessionCommand } from '../domain/verification-session/commands.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
 import { missingInputs } from '../domain/verification-session/end-user.js';
-import { clientSecretInvalid, type MissingInput } from '../domain/verification-session/rules.js';
+import { clientSecretInvalid, redactedConflict, type MissingInput } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
 import { loadStream } from '../ledger/command-handler.js';
 import { isImage, type FileContentType } from '../ledger/files/content-type.js';
@@ -186,6 +186,22 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
         ),
       ),
       TE.chainFirst(({ session }) => pipe(fileStore.put(data, session.id), TE.mapLeft((error) => fileError(error, 'data')))),
+      // A redaction accepted while the bytes were being written has already swept the session's
+      // files: this one must go too, and the upload fails.
+      TE.chainFirst(({ session, file }) =>
+        pipe(
+          loadStream(runtime, verificationSessionDecider, sessionStream(session.id)),
+          TE.chain(({ state }) =>
+            state._tag === 'Existing' && state.session.redaction !== null
+              ? pipe(
+                  fileStore.delete(file.id),
+                  TE.mapLeft((error) => fileError(error, 'data')),
+                  TE.chain(() => TE.left(redactedConflict('collect input for'))),
+                )
+              : TE.right(undefined),
+          ),
+        ),
+      ),
       TE.map(({ params: { purpose }, file }): FileObject => ({ id: file.id, object: 'file', purpose, size: file.size, type: file.type })),
     );
 
