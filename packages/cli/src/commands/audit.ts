@@ -41,13 +41,18 @@ export const auditExport: Command<ExportOptions> = async (options, io) => {
   });
 };
 
+/**
+ * The bundle's regular files. Links, devices and pipes are skipped, not followed: a hostile
+ * bundle must not make the verifier read `/dev/zero` or hang on a FIFO. A file a manifest lists
+ * but that is not a regular file is then reported missing.
+ */
 const filesUnder = (dir: string): Map<string, Uint8Array> => {
   const files = new Map<string, Uint8Array>();
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path).split('\\').join('/'), new Uint8Array(readFileSync(path)));
+      else if (entry.isFile()) files.set(relative(dir, path).split('\\').join('/'), new Uint8Array(readFileSync(path)));
     }
   };
   walk(dir);
