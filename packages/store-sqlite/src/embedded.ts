@@ -91,6 +91,9 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
     const readModel = createSqliteReadModel(database);
     const ledger = await createIdentityLedger({
       tokenKey: storedTokenKey(database),
+      // Kept with the data keys: fingerprints of requests that carried personal data must not be
+      // open to guessing by whoever holds a copy of the ledger file.
+      ...(ownKeys === undefined ? {} : { fingerprintKey: Buffer.from(ownKeys.secret('request-fingerprint')).toString('base64') }),
       // Uploads must outlive the process like the events that name them: beside the file by default.
       ...(ledgerConfig.fileStore === undefined && file !== ':memory:' ? { filesDirectory: defaultFilesDirectory(file) } : {}),
       ...ledgerConfig,

@@ -23,6 +23,11 @@ export type SqliteKeyStore = KeyStore & {
    * A new signing key under the same origin, kept (and current from then on) only when `adopt` is
    * called, after its succession is recorded. The previous key stays in the file.
    */
+  /**
+   * A named random secret of 32 bytes, created on first use and kept with the keys (for example
+   * the key of request fingerprints), never in the ledger file.
+   */
+  readonly secret: (name: string) => Uint8Array;
   readonly prepareRotation: () => { readonly previous: NoteSigner; readonly next: NoteSigner; readonly adopt: () => void };
   readonly close: () => void;
 };
@@ -54,6 +59,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
     ) STRICT`);
+    database.exec('CREATE TABLE IF NOT EXISTS ledger_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT');
     database.exec('CREATE TABLE IF NOT EXISTS signing_keys (serial INTEGER PRIMARY KEY, origin TEXT NOT NULL, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
   } catch (error) {
     database.close();
@@ -100,6 +106,13 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     }
     return parsed(row);
   });
+  const insertSecret = database.prepare('INSERT OR IGNORE INTO ledger_secrets (name, value) VALUES (?, ?)');
+  const selectSecret = database.prepare('SELECT value FROM ledger_secrets WHERE name = ?');
+  const secret = database.transaction((name: string): Uint8Array => {
+    insertSecret.run(name, randomBytes(32));
+    return new Uint8Array((selectSecret.get(name) as { value: Buffer }).value);
+  });
+
   const prepareRotation = () => {
     const previous = ledgerSigner.immediate();
     const nextKey = generateSignerKey(previous.name);
@@ -110,6 +123,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   return {
     ledgerSigner: () => ledgerSigner.immediate(),
     prepareRotation,
+    secret: (name) => secret.immediate(name),
     keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
     lookup: (kid) =>
       attempt((): KeyLookup => {

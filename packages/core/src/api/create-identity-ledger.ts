@@ -47,6 +47,12 @@ const SettingsC = t.partial({
   verifierRetryMaxDelayMs: t.number,
   /** Run verification and redaction in this process (default true). Read-only tools turn it off. */
   processing: t.boolean,
+  /**
+   * Key of the request fingerprints kept for idempotency (base64 of 32 bytes). Default: derived
+   * from `tokenKey`. The embedded ledger keeps one in its key file, so a copy of the ledger file
+   * alone cannot be used to guess the parameters behind a fingerprint.
+   */
+  fingerprintKey: t.string,
   /** Where uploaded files are kept (the file-system file store); in memory when absent. */
   filesDirectory: t.string,
   maxFileBytes: t.number,
@@ -112,6 +118,10 @@ const checkSettings = (config: IdentityLedgerConfig) =>
       () => 'apiKey must be a secret key: sk_test_…, sk_live_…, rk_test_… or rk_live_…',
     ),
     E.filterOrElse(
+      (settings) => settings.fingerprintKey === undefined || Buffer.from(settings.fingerprintKey, 'base64').length >= 16,
+      () => 'fingerprintKey must be base64 of at least 16 bytes',
+    ),
+    E.filterOrElse(
       (settings) => settings.retention === undefined || (Number.isFinite(settings.retention.periodDays) && settings.retention.periodDays > 0 && settings.retention.id.length > 0),
       () => 'retention needs a non-empty id and a positive periodDays',
     ),
@@ -163,7 +173,8 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
       hostedFlowBaseUrl: config.hostedFlowBaseUrl ?? 'https://verify.idledger.localhost/start/',
       token: (session) => sessionToken(tokenKey, session.id, session.secretGeneration, session.livemode),
     },
-    fingerprintKey: createHmac('sha256', tokenKey).update('idledger request fingerprint v1').digest(),
+    fingerprintKey:
+      config.fingerprintKey === undefined ? createHmac('sha256', tokenKey).update('idledger request fingerprint v1').digest() : Buffer.from(config.fingerprintKey, 'base64'),
     inFlightKeys: new Set(),
     lastWritten: 'start',
   };
