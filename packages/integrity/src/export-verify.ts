@@ -182,8 +182,11 @@ const verifyBundle = (
         const first = Number(held.right.size);
         const proofName = consistencyProofName(first, size);
         const proof = parseConsistencyProof(text(proofName));
+        // Every log extends the empty one (RFC 6962 has no proof for it: none is needed).
         const consistent =
-          first === size
+          first === 0
+            ? true
+            : first === size
             ? toHex(held.right.rootHash) === toHex(checkpoint.rootHash)
             : first < size && proof !== undefined && verifyConsistency(first, size, proof.proof.map((element) => fromHex(element)!), held.right.rootHash, checkpoint.rootHash);
         if (!consistent) {

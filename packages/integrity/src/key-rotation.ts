@@ -30,9 +30,10 @@ export const trustThroughRotations = (
   for (const statement of statements) {
     const opened = openNote(statement.note, verifiers);
     if (E.isLeft(opened)) continue;
-    const [header, , key, ...rest] = opened.right.text.slice(0, -1).split('\n');
+    const [header, origin, key, ...rest] = opened.right.text.slice(0, -1).split('\n');
     const next = key === undefined ? undefined : parseVerifierKey(key);
-    if (header !== HEADER || rest.length > 0 || next === undefined || E.isLeft(next)) {
+    // The successor speaks for the same log: its name is the origin the statement names.
+    if (header !== HEADER || rest.length > 0 || next === undefined || E.isLeft(next) || next.right.name !== origin) {
       problems.push({ name: statement.name, message: 'not a key rotation statement' });
       continue;
     }
