@@ -98,6 +98,16 @@ describe('the end-user flow over HTTP', () => {
     expect(((await early.json()) as { error: { code: string } }).error.code).toBe('verification_inputs_missing');
   });
 
+  it('refuses an upload under a forged client_secret before reading its body', async () => {
+    running = await startServer({ maxUploadBytes: 1024 });
+    const session = await running.stripe().identity.verificationSessions.create({ type: 'document' });
+    const forged = endUser(running.baseUrl, `${session.id}_secret_test_${'x'.repeat(32)}`);
+    const response = await forged.upload(new Uint8Array(4096), 'identity_document');
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).not.toBe(413);
+    expect(response.status).toBeLessThan(500);
+  });
+
   it('refuses an upload over the limit with a 413', async () => {
     running = await startServer({ maxUploadBytes: 1024 });
     const session = await running.stripe().identity.verificationSessions.create({ type: 'document' });

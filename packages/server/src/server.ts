@@ -9,7 +9,7 @@ import { endUserRoutes } from './http/end-user-routes.js';
 import { parseForm } from './http/form.js';
 import { identityRoutes } from './http/identity-routes.js';
 import { routeTable, type Route, type RouteMatch, type UnauthorizedCall } from './http/routes.js';
-import { errorBody, unrecognizedUrl, wireError, type WireError } from './http/wire-error.js';
+import { errorBody, fromIdentityError, unrecognizedUrl, wireError, type WireError } from './http/wire-error.js';
 
 export interface RequestLogEntry {
   readonly requestId: string;
@@ -88,6 +88,12 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
       if (E.isLeft(principal)) {
         request.resume();
         return failure(principal.left);
+      }
+      // Checked against the session itself, so a forged secret cannot make the server buffer uploads.
+      const session = await config.ledger.fp.endUser.verificationSessions.retrieve(principal.right.clientSecret)();
+      if (E.isLeft(session)) {
+        request.resume();
+        return failure(fromIdentityError(session.left));
       }
       const bytes = await readBytes(request, maxUploadBytes);
       if (E.isLeft(bytes)) return failure(bytes.left);
