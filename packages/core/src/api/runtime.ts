@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalJson } from '@idledger/integrity';
 import { base62 } from './ids.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -169,16 +170,11 @@ export const execute =
  * parameters holding an email or an ID number could be reversed by trying candidates.
  */
 export const fingerprintOf = (runtime: Pick<LedgerRuntime, 'fingerprintKey'>, operation: string, target: string | null, params: unknown): string =>
-  createHmac('sha256', runtime.fingerprintKey).update(canonicalJson({ operation, target, params })).digest('hex');
+  createHmac('sha256', runtime.fingerprintKey)
+    // RFC 8785, as everything hashed in the ledger; a JSON round trip first drops absent (undefined) members.
+    .update(canonicalJson(JSON.parse(JSON.stringify({ operation, target, params })) as unknown))
+    .digest('hex');
 
-const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-};
 
 export const idempotencyMismatch = (key: string): IdentityError =>
   identityError({
