@@ -13,6 +13,7 @@ import {
   type IdentityLedgerConfig,
 } from '@idledger/core';
 import { describeNoteError, parseSignerKey, type NoteSigner } from '@idledger/integrity';
+import { createEventSerializer, sealingPersonalData } from '@idledger/core/ledger';
 import * as E from 'fp-ts/lib/Either.js';
 import type Database from 'better-sqlite3';
 import { openLedgerDatabase, type LedgerDatabaseOptions } from './database.js';
@@ -84,11 +85,20 @@ export const defaultFilesDirectory = (file: string): string => `${file}.files`;
 export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<EmbeddedLedger> => {
   const { file, database: databaseOptions, keyFile, signingKey, checkpoints, ...ledgerConfig } = config;
   const database = openLedgerDatabase(file, databaseOptions);
-  const store = createSqliteEventStore(database);
   const ownKeys = ledgerConfig.keyStore === undefined ? openSqliteKeyStore(keyFile ?? defaultKeyFile(file)) : undefined;
   const keyStore = ledgerConfig.keyStore ?? ownKeys!;
+  let readModel: SqliteReadModel;
   try {
-    const readModel = createSqliteReadModel(database);
+    readModel = createSqliteReadModel(database);
+  } catch (error) {
+    database.close();
+    ownKeys?.close();
+    throw error;
+  }
+  // The views share the file with the log, so each append updates them in its own transaction:
+  // one commit per command instead of two. The serializer is the one the ledger builds from these keys.
+  const store = createSqliteEventStore(database, { projection: readModel.appendProjection(createEventSerializer(sealingPersonalData(keyStore))) });
+  try {
     const ledger = await createIdentityLedger({
       tokenKey: storedTokenKey(database),
       // Kept with the data keys: fingerprints of requests that carried personal data must not be

@@ -44,6 +44,19 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Events per query in `readAll` and subscriptions (the back-pressure unit). Default 500. */
   readonly pageSize?: number;
+  /** Work that shares each append's write transaction (the embedded read model), see `AppendProjection`. */
+  readonly projection?: AppendProjection;
+}
+
+/**
+ * Derived writes made in the append's own transaction, so that a write and its views cost one
+ * commit. `project` runs after the inserts, inside a savepoint: if it throws, only its own writes
+ * are undone and the append commits all the same, since derived data can always be caught up from
+ * the log later. `committed` runs once the commit has succeeded.
+ */
+export interface AppendProjection {
+  readonly project: (events: ReadonlyArray<RecordedEvent>) => void;
+  readonly committed: (events: ReadonlyArray<RecordedEvent>) => void;
 }
 
 interface Waiter {
@@ -72,6 +85,21 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
   const forwards = prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
   const backwards = prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
 
+  const projection = options.projection;
+  const projectInSavepoint = projection === undefined ? undefined : database.transaction((events: ReadonlyArray<RecordedEvent>) => projection.project(events));
+  const project = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent> | undefined => {
+    if (projectInSavepoint === undefined) return undefined;
+    const events = rows.map(toEvent);
+    try {
+      projectInSavepoint(events);
+      return events;
+    } catch {
+      // Undone to the savepoint: whoever follows the log (the projection runner) applies these
+      // events later, and reports what fails there.
+      return undefined;
+    }
+  };
+
   const waiters = new Set<Waiter>();
   const subscriptions = new Set<Subscription>();
   /**
@@ -81,7 +109,7 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
    * inside its own write transaction.
    */
   const handoff = new Map<bigint, ReadonlyArray<EventRow>>();
-  let appended: { readonly previous: bigint; readonly rows: ReadonlyArray<EventRow> } | undefined;
+  let appended: { readonly previous: bigint; readonly rows: ReadonlyArray<EventRow>; readonly projected: ReadonlyArray<RecordedEvent> | undefined } | undefined;
   const takeAppended = () => {
     const value = appended;
     appended = undefined;
@@ -154,7 +182,7 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
         position = BigInt(insert.run(stream, revision, id, type, data, metadata, recordedAt).lastInsertRowid);
         return { position, stream, revision, event_id: id, type, data, metadata, recorded_at: BigInt(recordedAt) };
       });
-      appended = { previous, rows: inserted };
+      appended = { previous, rows: inserted, projected: project(inserted) };
       return E.right({ nextExpectedRevision: first + BigInt(rows.length - 1), position });
     },
   );
@@ -171,6 +199,7 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     if (E.isRight(result) && committed !== undefined) {
       handoff.set(committed.previous, committed.rows);
       if (handoff.size > HANDOFF_APPENDS) handoff.delete(handoff.keys().next().value!);
+      if (committed.projected !== undefined) projection?.committed(committed.projected);
     }
     if (E.isRight(result) && rows.length > 0) wakeAll();
     return result;

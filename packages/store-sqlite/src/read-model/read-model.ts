@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
 import {
+  PROJECTED_STREAM_PREFIXES,
   idempotencyScope,
   type EventSerializer,
   type EventStore,
@@ -7,7 +9,10 @@ import {
   type LedgerDomainEvent,
   type LedgerEvent,
   type ReadModel,
+  type RecordedEvent,
 } from '@idledger/core/ledger';
+import type { AppendProjection } from '../event-store.js';
+import { filterClause } from '../event-rows.js';
 import {
   bit,
   decodeAudit,
@@ -35,6 +40,13 @@ export interface SqliteReadModel extends ReadModel {
    * and live updates use the current tables until the swap. One rebuild at a time per database.
    */
   readonly rebuild: (store: EventStore, serializer: EventSerializer, options?: RebuildOptions) => Promise<RebuildProgress>;
+  /**
+   * Applies appends of a store on the same file inside their own write transaction (pass it as the
+   * store's `projection`), when the views have applied everything before them; otherwise the
+   * events are left to the projection runner, which catches up in order.
+   */
+  readonly appendProjection: (serializer: EventSerializer) => AppendProjection;
+  readonly appliedThrough: () => GlobalPosition | 'start';
 }
 
 const SESSION_LIST: ListSpec<StoredSession, ReturnType<typeof decodeSession>> = {
@@ -91,16 +103,70 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
   };
 
   let rebuilding = false;
+  /** The newest position this connection has seen the views apply and commit: followers skip up to it. */
+  let appliedMark: GlobalPosition | 'start' = 'start';
+  const advanceMark = (position: GlobalPosition | 'start') => {
+    if (position !== 'start' && (appliedMark === 'start' || position > appliedMark)) appliedMark = position;
+  };
+
+  const projected = filterClause({ streamPrefixes: PROJECTED_STREAM_PREFIXES });
+  // Prepared on first use: a read model may live in a file without an event log.
+  let lastProjectedBefore: Database.Statement | undefined;
+  const isProjected = (event: RecordedEvent) => PROJECTED_STREAM_PREFIXES.some((prefix) => event.streamName.startsWith(prefix));
+
+  /** Inside the append's transaction: folds the appended events if the views stand right before them. */
+  const applyAppended = (serializer: EventSerializer, recorded: ReadonlyArray<RecordedEvent>): GlobalPosition | undefined => {
+    const first = recorded[0];
+    if (first === undefined) return undefined;
+    const events: Array<LedgerEvent<LedgerDomainEvent>> = [];
+    for (const event of recorded) {
+      if (!isProjected(event)) continue;
+      const decoded = serializer.deserialize(event);
+      // The runner reports what it cannot decode; here it is only left to it.
+      if (E.isLeft(decoded)) return undefined;
+      events.push(decoded.right);
+    }
+    if (events.length === 0) return undefined;
+    lastProjectedBefore ??= database
+      .prepare(`SELECT position FROM events WHERE position < @before${projected.sql} ORDER BY position DESC LIMIT 1`)
+      .safeIntegers(true)
+      .pluck();
+    const before = lastProjectedBefore.get({ ...projected.params, before: first.position }) as bigint | undefined;
+    const current = checkpoints.read();
+    const caughtUp = before === undefined ? true : current !== 'start' && current >= before;
+    if (!caughtUp) return undefined;
+    const { position } = foldBatch(rows, current, events);
+    if (position === current || position === 'start') return undefined;
+    checkpoints.write(position);
+    return position;
+  };
 
   return {
     apply: async (events) => {
       if (events.length === 0) return;
       derivedWrite(database, () => applyBatch.immediate(events));
+      advanceMark(events[events.length - 1]!.envelope.position);
       // The rows just rewritten without personal data still have their old images in the WAL
       // until it is checkpointed and truncated; secure_delete has zeroed them in the main file.
       if (events.some(({ event }) => event.type === 'VerificationSessionRedacted')) database.pragma('wal_checkpoint(TRUNCATE)');
     },
     checkpoint: async () => checkpoints.read(),
+    appliedThrough: () => appliedMark,
+    appendProjection: (serializer) => {
+      let pending: GlobalPosition | undefined;
+      return {
+        project: (recorded) => {
+          pending = undefined;
+          pending = applyAppended(serializer, recorded);
+        },
+        committed: (recorded) => {
+          if (pending === undefined) return;
+          advanceMark(pending);
+          pending = undefined;
+          if (recorded.some((event) => event.type === 'VerificationSessionRedacted')) database.pragma('wal_checkpoint(TRUNCATE)');
+        },
+      };
+    },
     session: async (id, livemode) => one(getSession, decodeSession, id, bit(livemode)),
     listSessions: async (query) =>
       list(SESSION_LIST, query, [

@@ -73,6 +73,11 @@ export interface ReadModel {
   readonly apply: (events: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>) => Promise<void>;
   /** Position of the last event applied, or 'start'. */
   readonly checkpoint: () => Promise<GlobalPosition | 'start'>;
+  /**
+   * A position this process knows to be applied, without I/O (at most the checkpoint): a follower
+   * of the log skips events up to it, for instance those a store applied within its own append.
+   */
+  readonly appliedThrough?: () => GlobalPosition | 'start';
   readonly session: (id: string, livemode: boolean) => Promise<SessionRow | undefined>;
   readonly listSessions: (query: SessionQuery) => Promise<Either<IdentityError, Page<SessionRow>>>;
   readonly report: (id: string, livemode: boolean) => Promise<ReportRow | undefined>;

@@ -68,10 +68,15 @@ export const createProjectionRunner = (deps: ProjectionRunnerDeps): ProjectionRu
         caughtUp();
         continue;
       }
-      const decoded = deps.serializer.deserialize(message.event);
-      if (E.isRight(decoded)) batch.push(decoded.right);
-      else deps.onUndecodable?.(decoded.left, message.event.position);
-      lastSeen = message.event.position;
+      const position = message.event.position;
+      const known = deps.readModel.appliedThrough?.() ?? 'start';
+      // Already applied (with its own append): nothing to decode or write, only to acknowledge.
+      if (known === 'start' || position > known) {
+        const decoded = deps.serializer.deserialize(message.event);
+        if (E.isRight(decoded)) batch.push(decoded.right);
+        else deps.onUndecodable?.(decoded.left, position);
+      }
+      lastSeen = position;
       // Catch-up applies in batches; live events are applied as they come, so readers never wait on a batch.
       if (live || batch.length >= batchSize) await flush();
     }
