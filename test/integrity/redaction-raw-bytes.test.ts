@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultKeyFile, openEmbeddedLedger } from '@idledger/store-sqlite';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,44 @@ describe('redaction on the embedded ledger', () => {
       { numRuns: 4 },
     );
   }, 60_000);
+});
+
+describe('redaction after a crash lost the record of a handed-out key', () => {
+  it('still erases what that key sealed: the session\'s events name it', async () => {
+    const file = join(dir, 'lost-handout.db');
+    const first = `lostkey${randomBytes(6).toString('hex')}`;
+    const ledger = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    const session = await ledger.identity.verificationSessions.create({ type: 'document', metadata: { note: first } });
+    await ledger.close();
+    // What a power failure can leave behind: the key file's unsynced commit that gave the session
+    // its key from the pool is gone, the key back among the pool's, the event sealed under it kept.
+    const keys = new Database(defaultKeyFile(file));
+    keys.pragma('secure_delete = ON');
+    const row = keys.prepare('SELECT kid, key FROM data_keys WHERE subject = ?').get(`verification_session-${session.id}`) as { kid: string; key: Buffer };
+    keys.prepare('DELETE FROM data_keys WHERE subject = ?').run(`verification_session-${session.id}`);
+    keys.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')").run(row.kid, row.key);
+    keys.close();
+
+    const reopened = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });
+    const vs = reopened.identity.verificationSessions;
+    expect((await vs.retrieve(session.id)).metadata).toEqual({ note: first });
+    // Written after the loss: sealed under a second key, the one the store now holds for the session.
+    const second = `lostkey${randomBytes(6).toString('hex')}`;
+    await vs.update(session.id, { metadata: { note: second } });
+    const keeper = `keeper${randomBytes(6).toString('hex')}`;
+    const other = await vs.create({ type: 'document', metadata: { note: keeper } });
+    expect(rawBytes(file).includes(first) && rawBytes(file).includes(second)).toBe(true);
+
+    await vs.redact(session.id);
+    await reopened.whenIdle();
+    expect(await vs.retrieve(session.id)).toMatchObject({ redaction: { status: 'redacted' }, metadata: {} });
+    const after = rawBytes(file);
+    expect(after.includes(first)).toBe(false);
+    expect(after.includes(second)).toBe(false);
+    expect(after.includes(row.key.toString('latin1'))).toBe(false);
+    expect((await vs.retrieve(other.id)).metadata).toEqual({ note: keeper });
+    await reopened.close();
+  });
 });
 
 /** Markers made of a random prefix (any script) and random hex, so they occur nowhere by chance. */

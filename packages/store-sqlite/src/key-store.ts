@@ -7,10 +7,17 @@ import * as E from 'fp-ts/lib/Either.js';
 
 /**
  * The embedded key store: the data keys in a SQLite file of their own, beside the ledger but never
- * inside it, so a copy of the ledger file carries no key. WAL with `synchronous=FULL` makes a new
- * key durable with one fsync (it must be, before any event sealed under it commits), and
- * `secure_delete` plus a truncating checkpoint after each destruction leave no old page image of a
- * destroyed key in the file or its WAL.
+ * inside it, so a copy of the ledger file carries no key. `secure_delete` plus a truncating
+ * checkpoint after each destruction leave no old page image of a destroyed key in the file or its
+ * WAL.
+ *
+ * A key must be durable before any event sealed under it commits. Rather than an fsync for every
+ * new session, keys are made durable in batches (a pool, one fsync per `POOL_SIZE` keys) and
+ * handed to subjects by a commit that is not synced: a crash of the process keeps it, a power
+ * failure may lose it. A key whose handing-out was lost is still in the file (its events stay
+ * readable); since nothing can tell whether a pool key was in use before the crash, every pool key
+ * left at open is retired, never handed out again, and destroyed with the subject whose events
+ * name it (`destroy`'s `sealedWith`).
  */
 
 export type SqliteKeyStore = KeyStore & {
@@ -39,6 +46,9 @@ interface KeyRow {
   readonly destroyed_at: number | null;
 }
 
+/** Keys made durable together, one fsync for all of them. */
+const POOL_SIZE = 32;
+
 const unavailable = (error: unknown): KeyStoreError => ({ _tag: 'KeyStoreUnavailable', message: error instanceof Error ? error.message : String(error) });
 
 const attempt = <A>(run: () => A): E.Either<KeyStoreError, A> => {
@@ -54,11 +64,16 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   try {
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
+    database.pragma('synchronous = NORMAL');
     database.pragma('secure_delete = ON');
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
     ) STRICT`);
+    // 'ready': durable, never handed out; 'retired': left over at an open, kept only for what it may have sealed.
+    database.exec(`CREATE TABLE IF NOT EXISTS pooled_keys (
+      kid TEXT PRIMARY KEY, key BLOB, state TEXT NOT NULL CHECK (state IN ('ready', 'retired')), destroyed_at INTEGER
+    ) STRICT`);
+    database.exec("UPDATE pooled_keys SET state = 'retired' WHERE state = 'ready'");
     database.exec('CREATE TABLE IF NOT EXISTS ledger_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT');
     database.exec('CREATE TABLE IF NOT EXISTS signing_keys (serial INTEGER PRIMARY KEY, origin TEXT NOT NULL, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
   } catch (error) {
@@ -67,27 +82,81 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   }
   const bySubject = database.prepare('SELECT subject, kid, key, destroyed_at FROM data_keys WHERE subject = ?');
   const byKid = database.prepare('SELECT subject, kid, key, destroyed_at FROM data_keys WHERE kid = ?');
+  const pooledByKid = database.prepare('SELECT kid, key, destroyed_at FROM pooled_keys WHERE kid = ?');
   const insert = database.prepare('INSERT OR IGNORE INTO data_keys (subject, kid, key, destroyed_at) VALUES (?, ?, ?, ?)');
   const destroyKey = database.prepare('UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject = ? AND key IS NOT NULL');
+  const destroyPooled = database.prepare("UPDATE pooled_keys SET key = NULL, destroyed_at = ?, state = 'retired' WHERE kid = ? AND key IS NOT NULL");
+  const nextReady = database.prepare("SELECT kid, key FROM pooled_keys WHERE state = 'ready' LIMIT 1");
+  const takeReady = database.prepare("DELETE FROM pooled_keys WHERE kid = ? AND state = 'ready'");
+  const addReady = database.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')");
+  const dataVersion = database.prepare('PRAGMA data_version').pluck();
 
-  const asKey = (row: KeyRow): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
+  const asKey = (row: Pick<KeyRow, 'kid' | 'key'>): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
 
-  // Two ledgers on one file may both create a subject's first key: the insert that loses is
-  // ignored and both read back the same row.
-  const keyFor = database.transaction((subject: string): E.Either<KeyStoreError, DataKey> => {
-    let row = bySubject.get(subject) as KeyRow | undefined;
-    if (row === undefined) {
-      const fresh = newDataKey();
-      insert.run(subject, fresh.kid, Buffer.from(fresh.key), null);
-      row = bySubject.get(subject) as KeyRow;
+  /** Runs a write transaction with the given durability (the connection stays NORMAL otherwise). */
+  const withSynchronous = <A>(level: 'FULL' | 'NORMAL', run: () => A): A => {
+    database.pragma(`synchronous = ${level}`);
+    try {
+      return run();
+    } finally {
+      database.pragma('synchronous = NORMAL');
     }
-    const key = asKey(row);
-    return key === undefined ? E.left({ _tag: 'SubjectErased', subject }) : E.right(key);
+  };
+
+  const refill = database.transaction(() => {
+    for (let i = 0; i < POOL_SIZE; i++) {
+      const fresh = newDataKey();
+      addReady.run(fresh.kid, Buffer.from(fresh.key));
+    }
   });
 
-  const destroy = database.transaction((subject: string, at: Date) => {
+  // Two ledgers on one file may both hand out a subject's first key: the insert that loses is
+  // ignored, its pool key stays taken (retired at the next open), and both read back the same row.
+  const handOut = database.transaction((subject: string): KeyRow | 'pool empty' => {
+    const held = bySubject.get(subject) as KeyRow | undefined;
+    if (held !== undefined) return held;
+    const ready = nextReady.get() as { kid: string; key: Buffer } | undefined;
+    if (ready === undefined) return 'pool empty';
+    takeReady.run(ready.kid);
+    insert.run(subject, ready.kid, ready.key, null);
+    return bySubject.get(subject) as KeyRow;
+  });
+
+  /**
+   * Subjects' keys as this connection last read them. Another connection destroying a key changes
+   * `data_version`, which empties the cache, so a key destroyed elsewhere is never used here again.
+   */
+  const held = new Map<string, DataKey>();
+  let seenVersion: unknown = dataVersion.get();
+  const cached = (subject: string): DataKey | undefined => {
+    const version = dataVersion.get();
+    if (version !== seenVersion) {
+      held.clear();
+      seenVersion = version;
+    }
+    return held.get(subject);
+  };
+
+  const keyFor = (subject: string): E.Either<KeyStoreError, DataKey> => {
+    const known = cached(subject);
+    if (known !== undefined) return E.right(known);
+    let row = bySubject.get(subject) as KeyRow | undefined;
+    while (row === undefined) {
+      const outcome = withSynchronous('NORMAL', () => handOut.immediate(subject));
+      if (outcome === 'pool empty') withSynchronous('FULL', () => refill.immediate());
+      else row = outcome;
+    }
+    const key = asKey(row);
+    if (key === undefined) return E.left({ _tag: 'SubjectErased', subject });
+    held.set(subject, key);
+    return E.right(key);
+  };
+
+  const destroy = database.transaction((subject: string, at: Date, sealedWith: ReadonlyArray<string>) => {
     const at_ = Math.floor(at.getTime() / 1000);
     if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
+    // Only pool keys: a key handed to another subject is that subject's.
+    for (const kid of sealedWith) destroyPooled.run(at_, kid);
   });
 
   const currentSigner = database.prepare('SELECT origin, signer_key FROM signing_keys ORDER BY serial DESC LIMIT 1');
@@ -114,28 +183,30 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   });
 
   const prepareRotation = () => {
-    const previous = ledgerSigner.immediate();
+    const previous = withSynchronous('FULL', () => ledgerSigner.immediate());
     const nextKey = generateSignerKey(previous.name);
     const next = parsed({ signer_key: nextKey });
-    return { previous, next, adopt: () => void insertSigner.run(previous.name, nextKey, Math.floor(Date.now() / 1000)) };
+    return { previous, next, adopt: () => void withSynchronous('FULL', () => insertSigner.run(previous.name, nextKey, Math.floor(Date.now() / 1000))) };
   };
 
   return {
-    ledgerSigner: () => ledgerSigner.immediate(),
+    ledgerSigner: () => withSynchronous('FULL', () => ledgerSigner.immediate()),
     prepareRotation,
-    secret: (name) => secret.immediate(name),
-    keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
+    secret: (name) => withSynchronous('FULL', () => secret.immediate(name)),
+    keyFor: (subject) => E.flatten(attempt(() => keyFor(subject))),
     lookup: (kid) =>
       attempt((): KeyLookup => {
-        const row = byKid.get(kid) as KeyRow | undefined;
+        const row = (byKid.get(kid) ?? pooledByKid.get(kid)) as Pick<KeyRow, 'kid' | 'key' | 'destroyed_at'> | undefined;
         if (row === undefined) return { _tag: 'Unknown', kid };
         const key = asKey(row);
         return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
       }),
-    destroy: (subject, at) =>
+    destroy: (subject, at, sealedWith = []) =>
       E.flatten(
         attempt((): E.Either<KeyStoreError, void> => {
-          destroy.immediate(subject, at);
+          held.get(subject)?.key.fill(0);
+          held.delete(subject);
+          withSynchronous('FULL', () => destroy.immediate(subject, at, sealedWith));
           // The page that held the key is still in the WAL until it is checkpointed and truncated;
           // a reader holding the file open blocks that, and then the key is not gone yet.
           // Without waiting: better-sqlite3 is synchronous, and a wait here would stall the process; the job retries.

@@ -1,7 +1,8 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
-import { loadStream } from '../ledger/command-handler.js';
+import { loadStream, storeErrorToIdentityError } from '../ledger/command-handler.js';
+import { sealedKeyOf } from '../ledger/personal-data/sealed-data.js';
 import { createSessionProcessor } from '../ledger/processors/session-processor.js';
 import { sessionStream } from '../ledger/streams.js';
 import type { KeyStore } from '../ledger/personal-data/key-store.js';
@@ -56,7 +57,18 @@ export const createProcessManagerRuntime = (
           ),
         ),
       )(),
-    erasePersonalData: (sessionId) => options.keyStore.destroy(sessionStream(sessionId), runtime.clock()),
+    // Every key the session's events name, not only the one kept for the session: a key store that
+    // lost its record of handing one out (a crash) still has the key, and it must go too.
+    erasePersonalData: (sessionId) =>
+      pipe(
+        runtime.store.readStream(sessionStream(sessionId)),
+        TE.orElse((error) => (error._tag === 'StreamNotFound' ? TE.right([]) : TE.left(error))),
+        TE.mapLeft(storeErrorToIdentityError),
+        TE.chainEitherKW((events) => {
+          const sealedWith = [...new Set(events.flatMap((event) => sealedKeyOf(event.data) ?? []))];
+          return options.keyStore.destroy(sessionStream(sessionId), runtime.clock(), sealedWith);
+        }),
+      )(),
     erasureAllowed: (sessionId) => options.erasureAllowed(sessionId)(),
     execute: (command, cause) => {
       const component = command.type === 'CompleteRedaction' ? 'redaction' : 'verification';

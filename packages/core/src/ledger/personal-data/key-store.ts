@@ -31,8 +31,13 @@ export interface KeyStore {
   /** The subject's data key, created on first use. */
   readonly keyFor: (subject: string) => E.Either<KeyStoreError, DataKey>;
   readonly lookup: (kid: string) => E.Either<KeyStoreError, KeyLookup>;
-  /** Forgets the subject's key for good. Idempotent; a subject that never had a key is marked erased too. */
-  readonly destroy: (subject: string, at: Date) => E.Either<KeyStoreError, void>;
+  /**
+   * Forgets the subject's key for good. Idempotent; a subject that never had a key is marked erased
+   * too. `sealedWith`: the keys named by the subject's stored events; any of them this store holds
+   * for no subject (a store whose record of handing a key out was lost in a crash) is destroyed as
+   * well. A key held for another subject is never touched.
+   */
+  readonly destroy: (subject: string, at: Date, sealedWith?: ReadonlyArray<string>) => E.Either<KeyStoreError, void>;
 }
 
 export const newDataKey = (): DataKey => ({ kid: `dk_${randomUUID()}`, key: new Uint8Array(randomBytes(DATA_KEY_BYTES)) });

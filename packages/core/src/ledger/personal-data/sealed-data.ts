@@ -75,6 +75,13 @@ export interface PersonalDataCodec {
 const isRecord = (value: JsonValue): value is { readonly [key: string]: JsonValue } =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The key a stored event's personal data is sealed under, if it has any. */
+export const sealedKeyOf = (stored: JsonValue): string | undefined => {
+  if (!isRecord(stored)) return undefined;
+  const sealed = SealedC.decode(stored[SEALED_FIELD]);
+  return E.isRight(sealed) ? sealed.right.kid : undefined;
+};
+
 /** Stores data as it is: for tools and tests that read and write raw logs, never for a ledger's own events. */
 export const plainPersonalData: PersonalDataCodec = {
   seal: (_subject, _eventId, payload) => payload.data,

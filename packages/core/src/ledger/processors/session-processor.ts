@@ -50,8 +50,8 @@ export interface SessionProcessorDeps {
    * erased, since a hold may have been placed after the redaction was accepted.
    */
   readonly erasureAllowed: (sessionId: string) => Promise<E.Either<IdentityError, void>>;
-  /** Destroys the session's data key (idempotent): done before the redaction is recorded as complete. */
-  readonly erasePersonalData: (sessionId: string) => E.Either<KeyStoreError, void>;
+  /** Destroys the session's data keys (idempotent): done before the redaction is recorded as complete. */
+  readonly erasePersonalData: (sessionId: string) => Promise<E.Either<IdentityError | KeyStoreError, void>>;
   /** How long `simulate_delay` keeps a test session in processing. */
   readonly simulatedDelayMs: number;
   readonly redactionDelayMs: number;
@@ -169,7 +169,7 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
       // completed redaction all do nothing, so a retry is always safe.
       const allowed = await deps.erasureAllowed(sessionId);
       const deleted = E.isLeft(allowed) ? allowed : await deps.deleteFiles(sessionId);
-      const erased: E.Either<IdentityError | KeyStoreError, void> = E.isLeft(deleted) ? deleted : deps.erasePersonalData(sessionId);
+      const erased: E.Either<IdentityError | KeyStoreError, void> = E.isLeft(deleted) ? deleted : await deps.erasePersonalData(sessionId);
       const done: E.Either<IdentityError | KeyStoreError, unknown> = E.isLeft(erased)
         ? erased
         : await deps.execute({ type: 'CompleteRedaction', sessionId, now: unixSeconds(deps.clock()) }, cause);
