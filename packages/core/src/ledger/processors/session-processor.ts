@@ -70,6 +70,14 @@ export interface SessionProcessor {
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+/** The events after which the processor has work to do for a session, and those that end it. */
+const WORK_STARTED_BY: ReadonlySet<string> = new Set(['VerificationSessionSubmitted', 'VerificationSessionRedactionRequested']);
+const WORK_ENDED_BY: ReadonlyMap<string, 'verify' | 'redact'> = new Map([
+  ['VerificationSessionVerified', 'verify'],
+  ['VerificationSessionChecksFailed', 'verify'],
+  ['VerificationSessionRedacted', 'redact'],
+]);
+
 export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProcessor => {
   const pending = new Map<string, Job>();
   const running = new Map<string, Promise<void>>();
@@ -103,15 +111,8 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
           source: event.data.source,
         });
         break;
-      case 'VerificationSessionVerified':
-      case 'VerificationSessionChecksFailed':
-        pending.delete(`${sessionId}:verify`);
-        break;
       case 'VerificationSessionRedactionRequested':
         pending.set(`${sessionId}:redact`, { kind: 'complete_redaction', cause });
-        break;
-      case 'VerificationSessionRedacted':
-        pending.delete(`${sessionId}:redact`);
         break;
       default:
         break;
@@ -215,15 +216,22 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         caughtUp();
         continue;
       }
-      const decoded = message.event.streamName.startsWith(SESSION_STREAM_PREFIX) ? deps.serializer.deserialize(message.event) : undefined;
-      if (decoded !== undefined && E.isRight(decoded)) {
-        track(decoded.right.event as VerificationSessionEvent, idFromStream(message.event.streamName), {
-          eventId: message.event.id,
-          correlationId: decoded.right.envelope.correlationId,
-        });
-        if (live) launchPending();
+      const { event } = message;
+      if (event.streamName.startsWith(SESSION_STREAM_PREFIX)) {
+        const sessionId = idFromStream(event.streamName);
+        const ended = WORK_ENDED_BY.get(event.type);
+        // Only the events that start work are decoded (and their personal data opened); the
+        // type alone says that work is done.
+        if (ended !== undefined) pending.delete(`${sessionId}:${ended}`);
+        else if (WORK_STARTED_BY.has(event.type)) {
+          const decoded = deps.serializer.deserialize(event);
+          if (E.isRight(decoded)) {
+            track(decoded.right.event as VerificationSessionEvent, sessionId, { eventId: event.id, correlationId: decoded.right.envelope.correlationId });
+            if (live) launchPending();
+          }
+        }
       }
-      markSeen(message.event.position);
+      markSeen(event.position);
     }
   };
 
