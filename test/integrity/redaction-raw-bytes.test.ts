@@ -29,7 +29,9 @@ const rawBytes = (file: string): string =>
 describe('redaction on the embedded ledger', () => {
   it('leaves no planted personal data in the raw bytes of any of its files, nor in an export', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), fc.nat(), async (flavour, run) => {
+      // Characters JSON escapes (quotes, backslashes, controls) are stored escaped, so a search for
+      // the marker as written would find nothing before redaction and prove nothing after it.
+      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).filter((flavour) => JSON.stringify(flavour) === `"${flavour}"`), fc.nat(), async (flavour, run) => {
         await plantRedactAndSearch(join(dir, `ledger-${run}-${Math.random().toString(36).slice(2)}.db`), flavour);
       }),
       { numRuns: 4 },
