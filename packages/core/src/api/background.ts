@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { verificationSessionDecider } from '../domain/verification-session/decider.js';
-import { loadStream, storeErrorToIdentityError } from '../ledger/command-handler.js';
+import { currentState, loadStream, storeErrorToIdentityError } from '../ledger/command-handler.js';
 import { sealedKeyOf } from '../ledger/personal-data/sealed-data.js';
 import { createSessionProcessor } from '../ledger/processors/session-processor.js';
 import { sessionStream } from '../ledger/streams.js';
@@ -66,7 +66,10 @@ export const createProcessManagerRuntime = (
         TE.mapLeft(storeErrorToIdentityError),
         TE.chainEitherKW((events) => {
           const sealedWith = [...new Set(events.flatMap((event) => sealedKeyOf(event.data) ?? []))];
-          return options.keyStore.destroy(sessionStream(sessionId), runtime.clock(), sealedWith);
+          const destroyed = options.keyStore.destroy(sessionStream(sessionId), runtime.clock(), sealedWith);
+          // The remembered state still holds what the events no longer open to.
+          runtime.states.forget(sessionStream(sessionId));
+          return destroyed;
         }),
       )(),
     erasureAllowed: (sessionId) => options.erasureAllowed(sessionId)(),
@@ -81,7 +84,7 @@ export const createProcessManagerRuntime = (
     },
     loadSession: (id) =>
       pipe(
-        loadStream(runtime, verificationSessionDecider, sessionStream(id)),
+        currentState(runtime, verificationSessionDecider, sessionStream(id)),
         TE.map(({ state }) => (state._tag === 'Existing' ? state.session : undefined)),
       )(),
   });

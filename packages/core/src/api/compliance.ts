@@ -78,7 +78,7 @@ export const createComplianceOperations = (runtime: LedgerRuntime, policy: Reten
   const run = execute(runtime);
   // Compliance streams feed no read model: their state is read from the stream itself, so a
   // write here has nothing to wait for (and must not make `whenIdle` wait for it either).
-  const record = handleCommand({ store: runtime.store, serializer: runtime.serializer, clock: runtime.clock, newEventId: runtime.ids.event });
+  const record = handleCommand({ store: runtime.store, serializer: runtime.serializer, clock: runtime.clock, newEventId: runtime.ids.event, states: runtime.states });
   const holdsOf = (subject: string): Result<ReadonlyArray<LegalHold>> =>
     pipe(loadStream(runtime, complianceDecider, complianceStream(subject)), TE.map(({ state }) => state.holds));
 

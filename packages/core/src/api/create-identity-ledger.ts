@@ -12,6 +12,7 @@ import { createProcessManagerRuntime } from './background.js';
 import { createMemoryReadModel } from '../ledger/projections/memory-read-model.js';
 import type { ReadModel } from '../ledger/projections/read-model.js';
 import { createProjectionRunner } from '../ledger/projections/runner.js';
+import { createDecidedStates } from '../ledger/command-handler.js';
 import { createMemoryKeyStore, type KeyStore } from '../ledger/personal-data/key-store.js';
 import { sealingPersonalData } from '../ledger/personal-data/sealed-data.js';
 import { createEventSerializer } from '../ledger/serializer.js';
@@ -176,6 +177,7 @@ export const createIdentityLedger = async (config: IdentityLedgerConfig = {}) =>
     fingerprintKey:
       config.fingerprintKey === undefined ? createHmac('sha256', tokenKey).update('idledger request fingerprint v1').digest() : Buffer.from(config.fingerprintKey, 'base64'),
     inFlightKeys: new Set(),
+    states: createDecidedStates(),
     lastWritten: 'start',
   };
 

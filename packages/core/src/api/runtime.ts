@@ -6,7 +6,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { identityError, invalidRequest, type IdentityError } from '../domain/errors.js';
 import type { Decider } from '../domain/shared/decider.js';
-import { handleCommand, type CommandResult } from '../ledger/command-handler.js';
+import { handleCommand, type CommandResult, type DecidedStates } from '../ledger/command-handler.js';
 import { labelApiKey, type Actor, type CommandContext } from '../ledger/envelope.js';
 import type { EventStore, GlobalPosition } from '../ledger/event-store/port.js';
 import type { ReadModel } from '../ledger/projections/read-model.js';
@@ -47,6 +47,8 @@ export interface LedgerRuntime {
   readonly fingerprintKey: Uint8Array;
   /** Idempotency keys whose first request is still running, per mode. */
   readonly inFlightKeys: Set<string>;
+  /** The streams' states as this ledger last decided them. */
+  readonly states: DecidedStates;
   /** Position of the newest event this ledger appended; background work settles up to it. */
   lastWritten: GlobalPosition | 'start';
 }
@@ -142,7 +144,7 @@ export const execute =
     context: CommandContext,
   ): TE.TaskEither<IdentityError, CommandResult<State, Event>> =>
     pipe(
-      handleCommand({ store: runtime.store, serializer: runtime.serializer, clock: runtime.clock, newEventId: runtime.ids.event })(
+      handleCommand({ store: runtime.store, serializer: runtime.serializer, clock: runtime.clock, newEventId: runtime.ids.event, states: runtime.states })(
         decider,
         stream,
         command,

@@ -6,7 +6,7 @@ import type { Decider } from '../domain/shared/decider.js';
 import type { DomainEvent } from '../domain/shared/event-codec.js';
 import type { CommandContext, LedgerEvent } from './envelope.js';
 import type { EventStore, ExpectedRevision, GlobalPosition, StoreError, StreamRevision } from './event-store/port.js';
-import { CHAIN_START, nextInChain } from './integrity.js';
+import { CHAIN_START, nextInChain, type ChainPosition } from './integrity.js';
 import { chainHashOf, type EventSerializer, type LedgerDomainEvent } from './serializer.js';
 
 /**
@@ -37,7 +37,49 @@ export interface CommandHandlerDeps<Stored extends DomainEvent = LedgerDomainEve
   readonly clock: () => Date;
   readonly newEventId: () => string;
   readonly maxAttempts?: number;
+  /** Streams' states as this process last decided them; without it every command reads its stream. */
+  readonly states?: DecidedStates;
 }
+
+/** A stream's state at a revision, with where its hash chain goes on. */
+export interface DecidedState<State> {
+  readonly state: State;
+  readonly revision: StreamRevision | 'no_stream';
+  readonly next: ChainPosition;
+}
+
+/**
+ * The states this process last decided on or produced, per stream and decider, so a command on
+ * a stream nobody else wrote since needs one revision check instead of reading and decoding (and
+ * opening the personal data of) its whole history. Events never change, so a state at the stream's
+ * current revision is the state a replay would give; `forget` drops one whose events read
+ * differently now (its personal data erased).
+ */
+export interface DecidedStates {
+  readonly get: <State>(decider: object, stream: string) => DecidedState<State> | undefined;
+  readonly set: <State>(decider: object, stream: string, decided: DecidedState<State>) => void;
+  readonly forget: (stream: string) => void;
+}
+
+export const createDecidedStates = (capacity = 1024): DecidedStates => {
+  const entries = new Map<string, { readonly decider: object; readonly decided: DecidedState<unknown> }>();
+  return {
+    get: <State>(decider: object, stream: string) => {
+      const entry = entries.get(stream);
+      if (entry === undefined || entry.decider !== decider) return undefined;
+      // Least recently used goes first: move this one to the end.
+      entries.delete(stream);
+      entries.set(stream, entry);
+      return entry.decided as DecidedState<State>;
+    },
+    set: (decider, stream, decided) => {
+      entries.delete(stream);
+      entries.set(stream, { decider, decided });
+      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+    },
+    forget: (stream) => void entries.delete(stream),
+  };
+};
 
 export const storeErrorToIdentityError = (error: StoreError): IdentityError => {
   switch (error._tag) {
@@ -85,6 +127,33 @@ export const loadStream = <State, Event extends Stored, Stored extends DomainEve
     }),
   );
 
+/**
+ * The stream's state now: the remembered one when the stream is still at its revision (one
+ * revision check), otherwise read and decoded from the store, and remembered.
+ */
+export const currentState = <State, Event extends Stored, Stored extends DomainEvent = LedgerDomainEvent>(
+  deps: Pick<CommandHandlerDeps<Stored>, 'store' | 'serializer' | 'states'>,
+  decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
+  stream: string,
+): TE.TaskEither<IdentityError, DecidedState<State>> => {
+  const fresh = () => pipe(
+    loadStream(deps, decider, stream),
+    TE.map(({ state, revision, history }): DecidedState<State> => {
+      const last = history[history.length - 1];
+      const decided = { state, revision, next: last === undefined ? CHAIN_START : nextInChain(last.envelope) };
+      deps.states?.set(decider, stream, decided);
+      return decided;
+    }),
+  );
+  const remembered = deps.states?.get<State>(decider, stream);
+  if (remembered === undefined) return fresh();
+  return pipe(
+    deps.store.streamRevision(stream),
+    TE.mapLeft(storeErrorToIdentityError),
+    TE.chain((revision) => (revision === remembered.revision ? TE.right(remembered) : fresh())),
+  );
+};
+
 export const handleCommand =
   <Stored extends DomainEvent = LedgerDomainEvent>(deps: CommandHandlerDeps<Stored>) =>
   <Command, State, Event extends Stored>(
@@ -96,15 +165,14 @@ export const handleCommand =
     const maxAttempts = deps.maxAttempts ?? 5;
     const attempt = (remaining: number): TE.TaskEither<IdentityError, CommandResult<State, Event>> =>
       pipe(
-        loadStream(deps, decider, stream),
-        TE.chain(({ state, revision, history }) =>
+        currentState(deps, decider, stream),
+        TE.chain(({ state, revision, next }) =>
           pipe(
             TE.fromEither(decider.decide(command, state)),
             TE.chain((events) => {
               if (events.length === 0) return TE.right<IdentityError, CommandResult<State, Event>>({ state, events, revision, position: null });
               const occurredAt = deps.clock();
-              const last = history[history.length - 1];
-              let at = last === undefined ? CHAIN_START : nextInChain(last.envelope);
+              let at = next;
               const toAppend = events.map((event) => {
                 const serialized = deps.serializer.serialize(stream, event, context, occurredAt, deps.newEventId(), at);
                 at = { revision: at.revision + 1n, previous: chainHashOf(serialized) };
@@ -113,15 +181,16 @@ export const handleCommand =
               const expectedRevision: ExpectedRevision = revision;
               return pipe(
                 deps.store.appendToStream(stream, toAppend, { expectedRevision }),
-                TE.map((appended) => ({
-                  state: events.reduce(decider.evolve, state),
-                  events,
-                  revision: appended.nextExpectedRevision,
-                  position: appended.position,
-                })),
-                TE.orElse((error) =>
-                  error._tag === 'WrongExpectedVersion' && remaining > 1 ? attempt(remaining - 1) : TE.left(storeErrorToIdentityError(error)),
-                ),
+                TE.map((appended) => {
+                  const decided = events.reduce(decider.evolve, state);
+                  deps.states?.set(decider, stream, { state: decided, revision: appended.nextExpectedRevision, next: at });
+                  return { state: decided, events, revision: appended.nextExpectedRevision, position: appended.position };
+                }),
+                TE.orElse((error) => {
+                  // Whatever happened to the stream, the next attempt reads it afresh.
+                  deps.states?.forget(stream);
+                  return error._tag === 'WrongExpectedVersion' && remaining > 1 ? attempt(remaining - 1) : TE.left(storeErrorToIdentityError(error));
+                }),
               );
             }),
           ),
