@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import { createIdentityLedger } from '@idledger/core';
+import { createIdentityLedger, createMemoryKeyStore } from '@idledger/core';
 import type { SessionQuery } from '@idledger/core/ledger';
 import { createSqliteEventStore, createSqliteReadModel, openLedgerDatabase } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
@@ -131,7 +131,7 @@ export const runListBenchmark = async (options: ListOptions): Promise<ListResult
     const database = openLedgerDatabase(file);
     const store = createSqliteEventStore(database);
     const readModel = createSqliteReadModel(database);
-    const ledger = await createIdentityLedger({ store, readModel, processing: false, apiKey: 'sk_test_bench' });
+    const ledger = await createIdentityLedger({ store, keyStore: createMemoryKeyStore(), readModel, processing: false, apiKey: 'sk_test_bench' });
     try {
       const customers = toLedgerEvents(customerCommands(), 1n);
       await readModel.apply(customers.events);
