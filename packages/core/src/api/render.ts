@@ -61,7 +61,10 @@ export const renderSession = (
 ): VerificationSessionObject => {
   // Credentials are live only while the user can still act; event payloads never carry them.
   const token = session.status === 'requires_input' && session.redaction === null && !options.forEvent ? context.token(session) : null;
-  const lastReport = session.reports.find((report) => report.id === session.lastVerificationReport);
+  // Only an expand looks at the reports: a stored session may decode them only when asked.
+  const lastReport = expand.includes('last_verification_report')
+    ? session.reports.find((report) => report.id === session.lastVerificationReport)
+    : undefined;
   const providedDetails = session.providedDetails && Object.keys(session.providedDetails).length > 0 ? session.providedDetails : null;
   return {
     id: session.id,
@@ -71,14 +74,13 @@ export const renderSession = (
     created: session.created,
     expires: session.secretMintedAt + URL_LIFETIME_SECONDS,
     last_error: session.lastError,
-    last_verification_report:
-      expand.includes('last_verification_report') && lastReport
-        ? renderReport(
-            lastReport,
-            { sessionId: session.id, livemode: session.livemode, clientReferenceId: session.clientReferenceId },
-            subPaths(expand, 'last_verification_report'),
-          )
-        : session.lastVerificationReport,
+    last_verification_report: lastReport
+      ? renderReport(
+          lastReport,
+          { sessionId: session.id, livemode: session.livemode, clientReferenceId: session.clientReferenceId },
+          subPaths(expand, 'last_verification_report'),
+        )
+      : session.lastVerificationReport,
     livemode: session.livemode,
     metadata: session.metadata,
     options: session.options,

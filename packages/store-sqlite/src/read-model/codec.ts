@@ -17,27 +17,88 @@ export const bit = (flag: boolean): number => (flag ? 1 : 0);
 
 const isSet = (value: number | bigint): boolean => value !== 0 && value !== 0n;
 
+/**
+ * A session is stored in two JSON documents. `doc` holds what a list page and a plain retrieve
+ * render; `detail` holds the bulky rest (every report of every attempt, which the reports table
+ * holds again, the verified outputs, what the end user has handed over, write-only personal
+ * data), read only when asked for: only an `expand`, the fold and compliance sweeps touch it.
+ * A row written before the split has the whole state in `doc` and no `detail`; it is read as
+ * before and rewritten in two parts when its session next changes or the read model is rebuilt.
+ */
 export interface StoredSession {
   readonly doc: string;
+  readonly detail: string | null;
   readonly created_position: bigint;
   readonly revision: bigint;
 }
 
-export const sessionParams = (id: string, row: SessionRow) => ({
-  id,
-  livemode: bit(row.session.livemode),
-  created: row.session.created,
-  created_position: row.createdPosition,
-  status: row.session.status,
-  related_customer: row.session.relatedCustomer,
-  related_customer_account: row.session.relatedCustomerAccount,
-  client_reference_id: row.session.clientReferenceId,
-  revision: row.revision,
-  doc: JSON.stringify(row.session),
-});
+type SessionData = SessionRow['session'];
+type SessionDetail = Pick<SessionData, 'providedIdentity' | 'verifiedOutputs' | 'reports' | 'collected'>;
+type ListedSession = Omit<SessionData, keyof SessionDetail>;
+
+export const sessionParams = (id: string, row: SessionRow) => {
+  const { providedIdentity, verifiedOutputs, reports, collected, ...listed } = row.session;
+  const detail: SessionDetail = { providedIdentity, verifiedOutputs, reports, collected };
+  return {
+    id,
+    livemode: bit(row.session.livemode),
+    created: row.session.created,
+    created_position: row.createdPosition,
+    status: row.session.status,
+    related_customer: row.session.relatedCustomer,
+    related_customer_account: row.session.relatedCustomerAccount,
+    client_reference_id: row.session.clientReferenceId,
+    revision: row.revision,
+    doc: JSON.stringify(listed),
+    detail: JSON.stringify(detail),
+  };
+};
+
+/**
+ * The detail fields are getters that parse `detail` once, on first use; they are own, enumerable
+ * properties in the projection's key order, so the row still equals (and serialises as) the one
+ * the memory read model holds.
+ */
+const splitSession = (listed: ListedSession, detailJson: string): SessionData => {
+  let detail: SessionDetail | undefined;
+  const more = (): SessionDetail => (detail ??= JSON.parse(detailJson) as SessionDetail);
+  return {
+    id: listed.id,
+    livemode: listed.livemode,
+    type: listed.type,
+    created: listed.created,
+    status: listed.status,
+    options: listed.options,
+    providedDetails: listed.providedDetails,
+    get providedIdentity() {
+      return more().providedIdentity;
+    },
+    metadata: listed.metadata,
+    clientReferenceId: listed.clientReferenceId,
+    relatedCustomer: listed.relatedCustomer,
+    relatedCustomerAccount: listed.relatedCustomerAccount,
+    relatedPerson: listed.relatedPerson,
+    returnUrl: listed.returnUrl,
+    lastError: listed.lastError,
+    lastVerificationReport: listed.lastVerificationReport,
+    get verifiedOutputs() {
+      return more().verifiedOutputs;
+    },
+    redaction: listed.redaction,
+    secretGeneration: listed.secretGeneration,
+    secretMintedAt: listed.secretMintedAt,
+    attempt: listed.attempt,
+    get reports() {
+      return more().reports;
+    },
+    get collected() {
+      return more().collected;
+    },
+  };
+};
 
 export const decodeSession = (stored: StoredSession): SessionRow => ({
-  session: JSON.parse(stored.doc) as SessionRow['session'],
+  session: stored.detail === null ? (JSON.parse(stored.doc) as SessionData) : splitSession(JSON.parse(stored.doc) as ListedSession, stored.detail),
   createdPosition: stored.created_position,
   revision: stored.revision,
 });

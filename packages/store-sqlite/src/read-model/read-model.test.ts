@@ -130,4 +130,48 @@ describe('the SQLite read model', () => {
     await readModel.apply(events);
     await expectSameAnswers(readModel);
   });
+
+  it('keeps a session in two documents, its bulky part decoded only on use, with the keys in the projection\'s order', async () => {
+    const file = newFile();
+    const database = file.open();
+    const readModel = createSqliteReadModel(database);
+    await readModel.apply(events);
+    const memory = createMemoryReadModel();
+    await memory.apply(events);
+    const stored = database.prepare('SELECT id, livemode, doc, detail FROM rm_sessions').all() as Array<{ id: string; livemode: number; doc: string; detail: string }>;
+    expect(stored.length).toBeGreaterThan(10);
+    for (const row of stored) {
+      expect(Object.keys(JSON.parse(row.doc))).not.toContain('reports');
+      expect(Object.keys(JSON.parse(row.detail))).toEqual(['providedIdentity', 'verifiedOutputs', 'reports', 'collected']);
+      const [actual, expected] = [await readModel.session(row.id, row.livemode === 1), await memory.session(row.id, row.livemode === 1)];
+      expect(Object.keys(actual!.session)).toEqual(Object.keys(expected!.session));
+      expect(JSON.stringify(actual!.session)).toBe(JSON.stringify(expected!.session));
+    }
+  });
+
+  it('reads a file whose sessions were stored in one document, and splits each as its session changes', async () => {
+    const file = newFile();
+    const half = Math.floor(events.length / 2);
+    const older = file.open();
+    await createSqliteReadModel(older).apply(events.slice(0, half));
+    // The layout before the split: no detail column, the whole state in doc.
+    const memory = createMemoryReadModel();
+    await memory.apply(events.slice(0, half));
+    const ids = older.prepare('SELECT id, livemode FROM rm_sessions').all() as Array<{ id: string; livemode: number }>;
+    for (const { id, livemode } of ids) {
+      const row = await memory.session(id, livemode === 1);
+      older.prepare('UPDATE rm_sessions SET doc = ? WHERE id = ?').run(JSON.stringify(row!.session), id);
+    }
+    older.exec('ALTER TABLE rm_sessions DROP COLUMN detail');
+    older.close();
+
+    const reopened = file.open();
+    const readModel = createSqliteReadModel(reopened);
+    const whole = (reopened.prepare('SELECT count(*) AS n FROM rm_sessions WHERE detail IS NULL').get() as { n: number }).n;
+    expect(whole).toBe(ids.length);
+    await readModel.apply(events.slice(half));
+    await expectSameAnswers(readModel);
+    const stillWhole = (reopened.prepare('SELECT count(*) AS n FROM rm_sessions WHERE detail IS NULL').get() as { n: number }).n;
+    expect(stillWhole).toBeLessThan(whole);
+  });
 });
