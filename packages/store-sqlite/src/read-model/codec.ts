@@ -55,50 +55,74 @@ export const sessionParams = (id: string, row: SessionRow) => {
 };
 
 /**
- * The detail fields are getters that parse `detail` once, on first use; they are own, enumerable
- * properties in the projection's key order, so the row still equals (and serialises as) the one
- * the memory read model holds.
+ * Where a decoded session keeps its `detail` column: the JSON text until first used, then the
+ * parsed object. A holder of its own, so that a caller freezing the session does not freeze it.
  */
-const splitSession = (listed: ListedSession, detailJson: string): SessionData => {
-  let detail: SessionDetail | undefined;
-  const more = (): SessionDetail => (detail ??= JSON.parse(detailJson) as SessionDetail);
-  return {
-    id: listed.id,
-    livemode: listed.livemode,
-    type: listed.type,
-    created: listed.created,
-    status: listed.status,
-    options: listed.options,
-    providedDetails: listed.providedDetails,
-    get providedIdentity() {
-      return more().providedIdentity;
-    },
-    metadata: listed.metadata,
-    clientReferenceId: listed.clientReferenceId,
-    relatedCustomer: listed.relatedCustomer,
-    relatedCustomerAccount: listed.relatedCustomerAccount,
-    relatedPerson: listed.relatedPerson,
-    returnUrl: listed.returnUrl,
-    lastError: listed.lastError,
-    lastVerificationReport: listed.lastVerificationReport,
-    get verifiedOutputs() {
-      return more().verifiedOutputs;
-    },
-    redaction: listed.redaction,
-    secretGeneration: listed.secretGeneration,
-    secretMintedAt: listed.secretMintedAt,
-    attempt: listed.attempt,
-    get reports() {
-      return more().reports;
-    },
-    get collected() {
-      return more().collected;
-    },
-  };
+const DETAIL = Symbol('session detail');
+
+interface Split {
+  readonly [DETAIL]: { held: string | SessionDetail };
+}
+
+const detailOf = (session: Split): SessionDetail => {
+  const holder = session[DETAIL];
+  if (typeof holder.held === 'string') holder.held = JSON.parse(holder.held) as SessionDetail;
+  return holder.held;
 };
 
+/**
+ * One getter per detail field, shared by every decoded session: getters made per object would
+ * give every object a map of its own, and a list page far more garbage than the parse they save.
+ */
+const detailField = (key: keyof SessionDetail): PropertyDescriptor => ({
+  get(this: Split) {
+    return detailOf(this)[key];
+  },
+  enumerable: true,
+});
+const PROVIDED_IDENTITY = detailField('providedIdentity');
+const VERIFIED_OUTPUTS = detailField('verifiedOutputs');
+const REPORTS = detailField('reports');
+const COLLECTED = detailField('collected');
+
+/**
+ * The detail fields are getters that parse `detail` once, on first use; they are own, enumerable
+ * properties in the projection's key order (the JSON text sits under a symbol, not enumerable),
+ * so the row still equals, and serialises as, the one the memory read model holds. Built by a
+ * constructor whose prototype is `Object.prototype`: the objects are plain, and V8 gives them
+ * every field in-object instead of growing a property array (less garbage per page).
+ */
+function SplitSession(this: Record<string | symbol, unknown>, listed: ListedSession, detailJson: string) {
+  this.id = listed.id;
+  this.livemode = listed.livemode;
+  this.type = listed.type;
+  this.created = listed.created;
+  this.status = listed.status;
+  this.options = listed.options;
+  this.providedDetails = listed.providedDetails;
+  Object.defineProperty(this, 'providedIdentity', PROVIDED_IDENTITY);
+  this.metadata = listed.metadata;
+  this.clientReferenceId = listed.clientReferenceId;
+  this.relatedCustomer = listed.relatedCustomer;
+  this.relatedCustomerAccount = listed.relatedCustomerAccount;
+  this.relatedPerson = listed.relatedPerson;
+  this.returnUrl = listed.returnUrl;
+  this.lastError = listed.lastError;
+  this.lastVerificationReport = listed.lastVerificationReport;
+  Object.defineProperty(this, 'verifiedOutputs', VERIFIED_OUTPUTS);
+  this.redaction = listed.redaction;
+  this.secretGeneration = listed.secretGeneration;
+  this.secretMintedAt = listed.secretMintedAt;
+  this.attempt = listed.attempt;
+  Object.defineProperty(this, 'reports', REPORTS);
+  Object.defineProperty(this, 'collected', COLLECTED);
+  Object.defineProperty(this, DETAIL, { value: { held: detailJson } });
+}
+SplitSession.prototype = Object.prototype;
+const SplitSessionOf = SplitSession as unknown as new (listed: ListedSession, detailJson: string) => SessionData;
+
 export const decodeSession = (stored: StoredSession): SessionRow => ({
-  session: stored.detail === null ? (JSON.parse(stored.doc) as SessionData) : splitSession(JSON.parse(stored.doc) as ListedSession, stored.detail),
+  session: stored.detail === null ? (JSON.parse(stored.doc) as SessionData) : new SplitSessionOf(JSON.parse(stored.doc) as ListedSession, stored.detail),
   createdPosition: stored.created_position,
   revision: stored.revision,
 });

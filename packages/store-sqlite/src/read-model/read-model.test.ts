@@ -145,6 +145,8 @@ describe('the SQLite read model', () => {
       expect(Object.keys(JSON.parse(row.detail))).toEqual(['providedIdentity', 'verifiedOutputs', 'reports', 'collected']);
       const [actual, expected] = [await readModel.session(row.id, row.livemode === 1), await memory.session(row.id, row.livemode === 1)];
       expect(Object.keys(actual!.session)).toEqual(Object.keys(expected!.session));
+      // A caller may freeze what it was given; the detail is still decoded on first use.
+      Object.freeze(actual!.session);
       expect(JSON.stringify(actual!.session)).toBe(JSON.stringify(expected!.session));
     }
   });
