@@ -24,6 +24,7 @@ const isSet = (value: number | bigint): boolean => value !== 0 && value !== 0n;
  * data), read only when asked for: only an `expand`, the fold and compliance sweeps touch it.
  * A row written before the split has the whole state in `doc` and no `detail`; it is read as
  * before and rewritten in two parts when its session next changes or the read model is rebuilt.
+ * So is a whole `doc` beside a `detail` (an earlier version wrote the row after this one had).
  */
 export interface StoredSession {
   readonly doc: string;
@@ -121,8 +122,14 @@ function SplitSession(this: Record<string | symbol, unknown>, listed: ListedSess
 SplitSession.prototype = Object.prototype;
 const SplitSessionOf = SplitSession as unknown as new (listed: ListedSession, detailJson: string) => SessionData;
 
+/** A `doc` that still holds the reports was written whole (by an earlier version), whatever `detail` holds. */
+const decodeSessionData = (stored: StoredSession): SessionData => {
+  const parsed = JSON.parse(stored.doc) as SessionData | ListedSession;
+  return stored.detail === null || 'reports' in parsed ? (parsed as SessionData) : new SplitSessionOf(parsed, stored.detail);
+};
+
 export const decodeSession = (stored: StoredSession): SessionRow => ({
-  session: stored.detail === null ? (JSON.parse(stored.doc) as SessionData) : new SplitSessionOf(JSON.parse(stored.doc) as ListedSession, stored.detail),
+  session: decodeSessionData(stored),
   createdPosition: stored.created_position,
   revision: stored.revision,
 });

@@ -40,6 +40,12 @@ const expectSameAnswers = async (readModel: ReadModel) => {
   expect(found.slice(0, 3)).toEqual([]);
 };
 
+const memoryReadModelOf = async (applied: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>): Promise<ReadModel> => {
+  const memory = createMemoryReadModel();
+  await memory.apply(applied);
+  return memory;
+};
+
 const rowCounts = (file: TempLedgerFile) => {
   const database = file.open();
   const tables = ['rm_sessions', 'rm_reports', 'rm_audit', 'rm_customers', 'rm_idempotency'];
@@ -151,7 +157,7 @@ describe('the SQLite read model', () => {
     }
   });
 
-  it('reads a file whose sessions were stored in one document, and splits each as its session changes', async () => {
+  it('reads a file whose sessions were stored in one document, splits each as its session changes, and prefers a whole document wherever it finds one', async () => {
     const file = newFile();
     const half = Math.floor(events.length / 2);
     const older = file.open();
@@ -175,5 +181,11 @@ describe('the SQLite read model', () => {
     await expectSameAnswers(readModel);
     const stillWhole = (reopened.prepare('SELECT count(*) AS n FROM rm_sessions WHERE detail IS NULL').get() as { n: number }).n;
     expect(stillWhole).toBeLessThan(whole);
+
+    // An earlier version writing a row again leaves a whole doc beside this version's detail: the doc wins.
+    const { id, livemode } = ids[0]!;
+    const expected = await (await memoryReadModelOf(events)).session(id, livemode === 1);
+    reopened.prepare(`UPDATE rm_sessions SET doc = ?, detail = '{"reports":[]}' WHERE id = ?`).run(JSON.stringify(expected!.session), id);
+    expect(await readModel.session(id, livemode === 1)).toEqual(expected);
   });
 });
