@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import { createIdentityLedger } from '@idledger/core';
+import { createIdentityLedger, createMemoryKeyStore } from '@idledger/core';
 import type { SessionQuery } from '@idledger/core/ledger';
 import { createSqliteEventStore, createSqliteReadModel, openLedgerDatabase } from '@idledger/store-sqlite';
 import * as E from 'fp-ts/lib/Either.js';
@@ -41,6 +42,13 @@ export interface QueryLatency {
   readonly meanRows: number;
   readonly readModel: LatencySummary;
   readonly api: LatencySummary;
+  /**
+   * CPU time of the process per call (all its threads, GC helpers included), of the same calls as
+   * `readModel` and `api`: on a machine other work shares, wall time also counts the waits for a
+   * core, which this does not.
+   */
+  readonly readModelCpu: LatencySummary;
+  readonly apiCpu: LatencySummary;
   /** SQLite's plan for the page query (EXPLAIN QUERY PLAN of the SQL the read model ran). */
   readonly plan: string;
   /** Mean time per `listSessions` call inside SQLite statements (an instrumented pass); the rest is decoding the rows. */
@@ -48,6 +56,11 @@ export interface QueryLatency {
   /** Garbage-collection pauses during the timed read-model calls: how many, their total and longest. */
   readonly gc: { readonly pauses: number; readonly totalMs: number; readonly maxMs: number };
 }
+
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 
 /** Counts GC pauses while `work` runs (PerformanceObserver 'gc' entries). */
 const gcDuring = async (work: () => Promise<void>): Promise<QueryLatency['gc']> => {
@@ -77,6 +90,9 @@ export interface ListSize {
   readonly bytesPerSession?: Readonly<Record<string, number>>;
   readonly queries: ReadonlyArray<QueryLatency>;
   readonly worstP99Ms: { readonly readModel: number; readonly api: number };
+  readonly worstCpuP99Ms: { readonly readModel: number; readonly api: number };
+  /** The machine's 1-minute load average when the queries started: above the core count, p99s include waits for a core. */
+  readonly loadAverage: number;
   readonly target: { readonly p99Ms: 2; readonly metAtReadModel: boolean; readonly metAtApi: boolean };
 }
 
@@ -131,7 +147,7 @@ export const runListBenchmark = async (options: ListOptions): Promise<ListResult
     const database = openLedgerDatabase(file);
     const store = createSqliteEventStore(database);
     const readModel = createSqliteReadModel(database);
-    const ledger = await createIdentityLedger({ store, readModel, processing: false, apiKey: 'sk_test_bench' });
+    const ledger = await createIdentityLedger({ store, keyStore: createMemoryKeyStore(), readModel, processing: false, apiKey: 'sk_test_bench' });
     try {
       const customers = toLedgerEvents(customerCommands(), 1n);
       await readModel.apply(customers.events);
@@ -170,11 +186,16 @@ export const runListBenchmark = async (options: ListOptions): Promise<ListResult
         }
         log(`list: ${sessions} sessions (${events} events) after ${round(buildMs / 1000, 1)} s of building; querying`);
         database.pragma('wal_checkpoint(TRUNCATE)');
+        const loadAverage = round(loadavg()[0] ?? Number.NaN, 2);
         const bytesPerSession = sizes.length === 0 ? tableSizes(database, sessions) : undefined;
         const queries = await measureQueries(database, readModel, ledger, sessions, options.iterations);
         const worst = {
           readModel: Math.max(...queries.map((q) => q.readModel.p99Ms)),
           api: Math.max(...queries.map((q) => q.api.p99Ms)),
+        };
+        const worstCpu = {
+          readModel: Math.max(...queries.map((q) => q.readModelCpu.p99Ms)),
+          api: Math.max(...queries.map((q) => q.apiCpu.p99Ms)),
         };
         sizes.push({
           requestedSessions: requested,
@@ -186,6 +207,8 @@ export const runListBenchmark = async (options: ListOptions): Promise<ListResult
           ...(bytesPerSession === undefined ? {} : { bytesPerSession }),
           queries,
           worstP99Ms: worst,
+          worstCpuP99Ms: worstCpu,
+          loadAverage,
           target: { p99Ms: 2, metAtReadModel: worst.readModel <= 2, metAtApi: worst.api <= 2 },
         });
         if (sessions < requested) break;
@@ -236,12 +259,15 @@ const measureQueries = async (database: Database.Database, readModel: ReadModel,
     for (const filters of warm) await readModel.listSessions({ livemode: false, limit: 100, ...filters });
 
     const modelSamples: Array<number> = [];
+    const modelCpu: Array<number> = [];
     let rows = 0;
     const gc = await gcDuring(async () => {
       for (const filters of params) {
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const page = await readModel.listSessions({ livemode: false, limit: 100, ...filters });
         modelSamples.push(performance.now() - t0);
+        modelCpu.push(cpuMsSince(cpu0));
         if (E.isLeft(page)) throw new Error(`listSessions ${spec.name}: ${page.left.message}`);
         rows += page.right.data.length;
       }
@@ -253,10 +279,13 @@ const measureQueries = async (database: Database.Database, readModel: ReadModel,
     const list = ledger.identity.verificationSessions.list;
     for (const filters of warm) await list({ limit: 100, ...filters });
     const apiSamples: Array<number> = [];
+    const apiCpu: Array<number> = [];
     for (const filters of apiParams) {
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await list({ limit: 100, ...filters });
       apiSamples.push(performance.now() - t0);
+      apiCpu.push(cpuMsSince(cpu0));
     }
     const plan = await planOf(database, () => readModel.listSessions({ livemode: false, limit: 100, ...params[0] }));
     const sample = params.slice(0, Math.min(100, params.length));
@@ -271,6 +300,8 @@ const measureQueries = async (database: Database.Database, readModel: ReadModel,
       meanRows: round(rows / params.length, 1),
       readModel: summarize(modelSamples),
       api: summarize(apiSamples),
+      readModelCpu: summarize(modelCpu),
+      apiCpu: summarize(apiCpu),
       plan,
       sqlMeanMs: round(sql.sqlMsPerUnit, 3),
       gc,

@@ -123,26 +123,31 @@ export const printReport = (results: BenchResults): string => {
       );
       out.push(
         table(
-          ['query', 'rows', 'readModel p50', 'readModel p99', 'of which SQL (mean)', 'GC pauses (max ms)', 'API p50', 'API p99', 'index (EXPLAIN QUERY PLAN)'],
+          ['query', 'rows', 'readModel p50', 'readModel p99', 'CPU p99', 'of which SQL (mean)', 'GC pauses (max ms)', 'API p50', 'API p99', 'CPU p99', 'index (EXPLAIN QUERY PLAN)'],
           size.queries.map((q) => [
             q.name,
             fmt(q.meanRows, 1),
             ms(q.readModel.p50Ms),
             ms(q.readModel.p99Ms),
+            ms(q.readModelCpu.p99Ms),
             ms(q.sqlMeanMs),
             `${q.gc.pauses} (${ms(q.gc.maxMs)})`,
             ms(q.api.p50Ms),
             ms(q.api.p99Ms),
+            ms(q.apiCpu.p99Ms),
             indexOf(q.plan),
           ]),
-          'lrrrrrrrl',
+          'lrrrrrrrrrl',
         ),
       );
       if (size.bytesPerSession !== undefined) {
         out.push(`   bytes per session: ${Object.entries(size.bytesPerSession).map(([name, bytes]) => `${name.replace(/^rm_/, '')} ${fmt(bytes)}`).join(', ')}`);
       }
       out.push(
-        `   worst p99: read model ${ms(size.worstP99Ms.readModel)} ms (${verdict(size.target.metAtReadModel)}), API ${ms(size.worstP99Ms.api)} ms (${verdict(size.target.metAtApi)}); target ≤ 2 ms\n`,
+        `   worst p99: read model ${ms(size.worstP99Ms.readModel)} ms (${verdict(size.target.metAtReadModel)}), API ${ms(size.worstP99Ms.api)} ms (${verdict(size.target.metAtApi)}); target ≤ 2 ms`,
+      );
+      out.push(
+        `   worst CPU-time p99: read model ${ms(size.worstCpuP99Ms.readModel)} ms, API ${ms(size.worstCpuP99Ms.api)} ms; load average ${size.loadAverage} on ${results.machine.cpus} cores when querying began\n`,
       );
     }
     for (const note of results.list.notes) out.push(`   note: ${note}`);

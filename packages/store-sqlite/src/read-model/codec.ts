@@ -17,27 +17,119 @@ export const bit = (flag: boolean): number => (flag ? 1 : 0);
 
 const isSet = (value: number | bigint): boolean => value !== 0 && value !== 0n;
 
+/**
+ * A session is stored in two JSON documents. `doc` holds what a list page and a plain retrieve
+ * render; `detail` holds the bulky rest (every report of every attempt, which the reports table
+ * holds again, the verified outputs, what the end user has handed over, write-only personal
+ * data), read only when asked for: only an `expand`, the fold and compliance sweeps touch it.
+ * A row written before the split has the whole state in `doc` and no `detail`; it is read as
+ * before and rewritten in two parts when its session next changes or the read model is rebuilt.
+ * So is a whole `doc` beside a `detail` (an earlier version wrote the row after this one had).
+ */
 export interface StoredSession {
   readonly doc: string;
+  readonly detail: string | null;
   readonly created_position: bigint;
   readonly revision: bigint;
 }
 
-export const sessionParams = (id: string, row: SessionRow) => ({
-  id,
-  livemode: bit(row.session.livemode),
-  created: row.session.created,
-  created_position: row.createdPosition,
-  status: row.session.status,
-  related_customer: row.session.relatedCustomer,
-  related_customer_account: row.session.relatedCustomerAccount,
-  client_reference_id: row.session.clientReferenceId,
-  revision: row.revision,
-  doc: JSON.stringify(row.session),
+type SessionData = SessionRow['session'];
+type SessionDetail = Pick<SessionData, 'providedIdentity' | 'verifiedOutputs' | 'reports' | 'collected'>;
+type ListedSession = Omit<SessionData, keyof SessionDetail>;
+
+export const sessionParams = (id: string, row: SessionRow) => {
+  const { providedIdentity, verifiedOutputs, reports, collected, ...listed } = row.session;
+  const detail: SessionDetail = { providedIdentity, verifiedOutputs, reports, collected };
+  return {
+    id,
+    livemode: bit(row.session.livemode),
+    created: row.session.created,
+    created_position: row.createdPosition,
+    status: row.session.status,
+    related_customer: row.session.relatedCustomer,
+    related_customer_account: row.session.relatedCustomerAccount,
+    client_reference_id: row.session.clientReferenceId,
+    revision: row.revision,
+    doc: JSON.stringify(listed),
+    detail: JSON.stringify(detail),
+  };
+};
+
+/**
+ * Where a decoded session keeps its `detail` column: the JSON text until first used, then the
+ * parsed object. A holder of its own, so that a caller freezing the session does not freeze it.
+ */
+const DETAIL = Symbol('session detail');
+
+interface Split {
+  readonly [DETAIL]: { held: string | SessionDetail };
+}
+
+const detailOf = (session: Split): SessionDetail => {
+  const holder = session[DETAIL];
+  if (typeof holder.held === 'string') holder.held = JSON.parse(holder.held) as SessionDetail;
+  return holder.held;
+};
+
+/**
+ * One getter per detail field, shared by every decoded session: getters made per object would
+ * give every object a map of its own, and a list page far more garbage than the parse they save.
+ */
+const detailField = (key: keyof SessionDetail): PropertyDescriptor => ({
+  get(this: Split) {
+    return detailOf(this)[key];
+  },
+  enumerable: true,
 });
+const PROVIDED_IDENTITY = detailField('providedIdentity');
+const VERIFIED_OUTPUTS = detailField('verifiedOutputs');
+const REPORTS = detailField('reports');
+const COLLECTED = detailField('collected');
+
+/**
+ * The detail fields are getters that parse `detail` once, on first use; they are own, enumerable
+ * properties in the projection's key order (the JSON text sits under a symbol, not enumerable),
+ * so the row still equals, and serialises as, the one the memory read model holds. Built by a
+ * constructor whose prototype is `Object.prototype`: the objects are plain, and V8 gives them
+ * every field in-object instead of growing a property array (less garbage per page).
+ */
+function SplitSession(this: Record<string | symbol, unknown>, listed: ListedSession, detailJson: string) {
+  this.id = listed.id;
+  this.livemode = listed.livemode;
+  this.type = listed.type;
+  this.created = listed.created;
+  this.status = listed.status;
+  this.options = listed.options;
+  this.providedDetails = listed.providedDetails;
+  Object.defineProperty(this, 'providedIdentity', PROVIDED_IDENTITY);
+  this.metadata = listed.metadata;
+  this.clientReferenceId = listed.clientReferenceId;
+  this.relatedCustomer = listed.relatedCustomer;
+  this.relatedCustomerAccount = listed.relatedCustomerAccount;
+  this.relatedPerson = listed.relatedPerson;
+  this.returnUrl = listed.returnUrl;
+  this.lastError = listed.lastError;
+  this.lastVerificationReport = listed.lastVerificationReport;
+  Object.defineProperty(this, 'verifiedOutputs', VERIFIED_OUTPUTS);
+  this.redaction = listed.redaction;
+  this.secretGeneration = listed.secretGeneration;
+  this.secretMintedAt = listed.secretMintedAt;
+  this.attempt = listed.attempt;
+  Object.defineProperty(this, 'reports', REPORTS);
+  Object.defineProperty(this, 'collected', COLLECTED);
+  Object.defineProperty(this, DETAIL, { value: { held: detailJson } });
+}
+SplitSession.prototype = Object.prototype;
+const SplitSessionOf = SplitSession as unknown as new (listed: ListedSession, detailJson: string) => SessionData;
+
+/** A `doc` that still holds the reports was written whole (by an earlier version), whatever `detail` holds. */
+const decodeSessionData = (stored: StoredSession): SessionData => {
+  const parsed = JSON.parse(stored.doc) as SessionData | ListedSession;
+  return stored.detail === null || 'reports' in parsed ? (parsed as SessionData) : new SplitSessionOf(parsed, stored.detail);
+};
 
 export const decodeSession = (stored: StoredSession): SessionRow => ({
-  session: JSON.parse(stored.doc) as SessionRow['session'],
+  session: decodeSessionData(stored),
   createdPosition: stored.created_position,
   revision: stored.revision,
 });

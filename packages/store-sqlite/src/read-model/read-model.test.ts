@@ -40,6 +40,12 @@ const expectSameAnswers = async (readModel: ReadModel) => {
   expect(found.slice(0, 3)).toEqual([]);
 };
 
+const memoryReadModelOf = async (applied: ReadonlyArray<LedgerEvent<LedgerDomainEvent>>): Promise<ReadModel> => {
+  const memory = createMemoryReadModel();
+  await memory.apply(applied);
+  return memory;
+};
+
 const rowCounts = (file: TempLedgerFile) => {
   const database = file.open();
   const tables = ['rm_sessions', 'rm_reports', 'rm_audit', 'rm_customers', 'rm_idempotency'];
@@ -129,5 +135,57 @@ describe('the SQLite read model', () => {
     const readModel = createSqliteReadModel(database);
     await readModel.apply(events);
     await expectSameAnswers(readModel);
+  });
+
+  it('keeps a session in two documents, its bulky part decoded only on use, with the keys in the projection\'s order', async () => {
+    const file = newFile();
+    const database = file.open();
+    const readModel = createSqliteReadModel(database);
+    await readModel.apply(events);
+    const memory = createMemoryReadModel();
+    await memory.apply(events);
+    const stored = database.prepare('SELECT id, livemode, doc, detail FROM rm_sessions').all() as Array<{ id: string; livemode: number; doc: string; detail: string }>;
+    expect(stored.length).toBeGreaterThan(10);
+    for (const row of stored) {
+      expect(Object.keys(JSON.parse(row.doc))).not.toContain('reports');
+      expect(Object.keys(JSON.parse(row.detail))).toEqual(['providedIdentity', 'verifiedOutputs', 'reports', 'collected']);
+      const [actual, expected] = [await readModel.session(row.id, row.livemode === 1), await memory.session(row.id, row.livemode === 1)];
+      expect(Object.keys(actual!.session)).toEqual(Object.keys(expected!.session));
+      // A caller may freeze what it was given; the detail is still decoded on first use.
+      Object.freeze(actual!.session);
+      expect(JSON.stringify(actual!.session)).toBe(JSON.stringify(expected!.session));
+    }
+  });
+
+  it('reads a file whose sessions were stored in one document, splits each as its session changes, and prefers a whole document wherever it finds one', async () => {
+    const file = newFile();
+    const half = Math.floor(events.length / 2);
+    const older = file.open();
+    await createSqliteReadModel(older).apply(events.slice(0, half));
+    // The layout before the split: no detail column, the whole state in doc.
+    const memory = createMemoryReadModel();
+    await memory.apply(events.slice(0, half));
+    const ids = older.prepare('SELECT id, livemode FROM rm_sessions').all() as Array<{ id: string; livemode: number }>;
+    for (const { id, livemode } of ids) {
+      const row = await memory.session(id, livemode === 1);
+      older.prepare('UPDATE rm_sessions SET doc = ? WHERE id = ?').run(JSON.stringify(row!.session), id);
+    }
+    older.exec('ALTER TABLE rm_sessions DROP COLUMN detail');
+    older.close();
+
+    const reopened = file.open();
+    const readModel = createSqliteReadModel(reopened);
+    const whole = (reopened.prepare('SELECT count(*) AS n FROM rm_sessions WHERE detail IS NULL').get() as { n: number }).n;
+    expect(whole).toBe(ids.length);
+    await readModel.apply(events.slice(half));
+    await expectSameAnswers(readModel);
+    const stillWhole = (reopened.prepare('SELECT count(*) AS n FROM rm_sessions WHERE detail IS NULL').get() as { n: number }).n;
+    expect(stillWhole).toBeLessThan(whole);
+
+    // An earlier version writing a row again leaves a whole doc beside this version's detail: the doc wins.
+    const { id, livemode } = ids[0]!;
+    const expected = await (await memoryReadModelOf(events)).session(id, livemode === 1);
+    reopened.prepare(`UPDATE rm_sessions SET doc = ?, detail = '{"reports":[]}' WHERE id = ?`).run(JSON.stringify(expected!.session), id);
+    expect(await readModel.session(id, livemode === 1)).toEqual(expected);
   });
 });

@@ -51,7 +51,7 @@ export interface SqliteReadModel extends ReadModel {
 
 const SESSION_LIST: ListSpec<StoredSession, ReturnType<typeof decodeSession>> = {
   table: LIVE_TABLES.sessions,
-  select: 'doc, created_position, revision',
+  select: 'doc, detail, created_position, revision',
   objectName: 'VerificationSession',
   decode: decodeSession,
 };

@@ -24,16 +24,16 @@ export const createRows = (database: Database.Database, tables: TableNames, enab
   const prepare = (projection: ProjectionName, sql: (table: string) => string) =>
     enabled.has(projection) ? database.prepare(sql(`"${tables[projection]}"`)).safeIntegers(true) : undefined;
 
-  const getSession = prepare('sessions', (t) => `SELECT doc, created_position, revision FROM ${t} WHERE id = ?`);
+  const getSession = prepare('sessions', (t) => `SELECT doc, detail, created_position, revision FROM ${t} WHERE id = ?`);
   const putSession = prepare(
     'sessions',
     (t) => `INSERT INTO ${t} (id, livemode, created, created_position, status, related_customer, related_customer_account,
-        client_reference_id, revision, doc)
+        client_reference_id, revision, doc, detail)
       VALUES (@id, @livemode, @created, @created_position, @status, @related_customer, @related_customer_account,
-        @client_reference_id, @revision, @doc)
+        @client_reference_id, @revision, @doc, @detail)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, related_customer = excluded.related_customer,
         related_customer_account = excluded.related_customer_account, client_reference_id = excluded.client_reference_id,
-        revision = excluded.revision, doc = excluded.doc`,
+        revision = excluded.revision, doc = excluded.doc, detail = excluded.detail`,
   );
   // `livemode IN (0, 1)`: two seeks into the (livemode, session_id, …) list index, as the mode is not known here.
   const reportsOfSession = prepare(

@@ -48,6 +48,11 @@ export const withDependencies = (selected: ReadonlySet<ProjectionName>): Readonl
 
 interface TableSpec {
   readonly columns: string;
+  /**
+   * Columns a newer version added (name → type), part of `columns` too: a table created by an
+   * older version gets them on open, NULL in its existing rows, which the codec reads as before.
+   */
+  readonly added?: Readonly<Record<string, string>>;
   readonly options?: string;
   /** Purpose → indexed columns (and partial-index condition). */
   readonly indexes: Readonly<Record<string, string>>;
@@ -59,7 +64,9 @@ const TABLES: Readonly<Record<ProjectionName, TableSpec>> = {
   sessions: {
     columns: `id TEXT PRIMARY KEY, livemode INTEGER NOT NULL, created INTEGER NOT NULL, created_position INTEGER NOT NULL,
       status TEXT NOT NULL, related_customer TEXT, related_customer_account TEXT, client_reference_id TEXT,
-      revision INTEGER NOT NULL, doc TEXT NOT NULL`,
+      revision INTEGER NOT NULL, doc TEXT NOT NULL, detail TEXT`,
+    // The bulky part of a session's state, kept out of `doc` so that list pages do not decode it (codec.ts).
+    added: { detail: 'TEXT' },
     indexes: {
       list: `(livemode, ${ORDER})`,
       status: `(livemode, status, ${ORDER})`,
@@ -111,6 +118,9 @@ const indexName = (projection: ProjectionName, purpose: string, suffix: 'a' | 'b
 const indexNamesOf = (database: Database.Database, table: string): ReadonlySet<string> =>
   new Set((database.prepare(`PRAGMA index_list("${table}")`).all() as Array<{ name: string }>).map((index) => index.name));
 
+const columnNamesOf = (database: Database.Database, table: string): ReadonlySet<string> =>
+  new Set((database.prepare(`PRAGMA table_info("${table}")`).all() as Array<{ name: string }>).map((column) => column.name));
+
 const indexExists = (database: Database.Database, name: string): boolean =>
   database.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(name) !== undefined;
 
@@ -124,6 +134,10 @@ const NEEDED_BY_FOLD: Readonly<Partial<Record<ProjectionName, ReadonlyArray<stri
 const createTable = (database: Database.Database, projection: ProjectionName, table: string, listIndexes = true) => {
   const spec = TABLES[projection];
   database.exec(`CREATE TABLE IF NOT EXISTS "${table}" (${spec.columns}) ${spec.options ?? ''}`);
+  const columns = columnNamesOf(database, table);
+  for (const [column, type] of Object.entries(spec.added ?? {})) {
+    if (!columns.has(column)) database.exec(`ALTER TABLE "${table}" ADD COLUMN ${column} ${type}`);
+  }
   const existing = indexNamesOf(database, table);
   for (const [purpose, definition] of Object.entries(spec.indexes)) {
     if (!listIndexes && !(NEEDED_BY_FOLD[projection] ?? []).includes(purpose)) continue;
