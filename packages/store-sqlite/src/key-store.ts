@@ -32,6 +32,9 @@ export type SqliteKeyStore = KeyStore & {
   readonly close: () => void;
 };
 
+/** How many key lookups a snapshot keeps in memory (a few hundred bytes each). */
+const LOOKUP_CACHE_ENTRIES = 1024;
+
 interface KeyRow {
   readonly subject: string;
   readonly kid: string;
@@ -70,6 +73,35 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const insert = database.prepare('INSERT OR IGNORE INTO data_keys (subject, kid, key, destroyed_at) VALUES (?, ?, ?, ?)');
   const destroyKey = database.prepare('UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject = ? AND key IS NOT NULL');
 
+  /**
+   * Lookups inside `snapshot`: one read transaction on the key file, so every lookup in it sees
+   * the same keys and a key met again is answered from memory. Outside a snapshot every lookup
+   * reads the file. This connection's own writes empty the memory; another connection's commit
+   * cannot land inside the snapshot's view (WAL readers keep the view they began with).
+   */
+  const lookups = new Map<string, KeyLookup>();
+  let inSnapshot = false;
+  const forgetLookups = () => lookups.clear();
+  const cachedLookup = (kid: string, load: (kid: string) => KeyLookup): KeyLookup => {
+    if (!inSnapshot) return load(kid);
+    const held = lookups.get(kid);
+    if (held !== undefined) return held;
+    const found = load(kid);
+    if (lookups.size >= LOOKUP_CACHE_ENTRIES) lookups.delete(lookups.keys().next().value!);
+    lookups.set(kid, found);
+    return found;
+  };
+  const snapshot = <A>(read: () => A): A => {
+    if (inSnapshot) return read();
+    inSnapshot = true;
+    try {
+      return database.transaction(read).deferred();
+    } finally {
+      inSnapshot = false;
+      forgetLookups();
+    }
+  };
+
   const asKey = (row: KeyRow): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
 
   // Two ledgers on one file may both create a subject's first key: the insert that loses is
@@ -78,6 +110,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     let row = bySubject.get(subject) as KeyRow | undefined;
     if (row === undefined) {
       const fresh = newDataKey();
+      forgetLookups();
       insert.run(subject, fresh.kid, Buffer.from(fresh.key), null);
       row = bySubject.get(subject) as KeyRow;
     }
@@ -86,6 +119,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   });
 
   const destroy = database.transaction((subject: string, at: Date) => {
+    forgetLookups();
     const at_ = Math.floor(at.getTime() / 1000);
     if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
   });
@@ -126,12 +160,14 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     secret: (name) => secret.immediate(name),
     keyFor: (subject) => E.flatten(attempt(() => keyFor.immediate(subject))),
     lookup: (kid) =>
-      attempt((): KeyLookup => {
-        const row = byKid.get(kid) as KeyRow | undefined;
-        if (row === undefined) return { _tag: 'Unknown', kid };
-        const key = asKey(row);
-        return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
-      }),
+      attempt(() =>
+        cachedLookup(kid, (): KeyLookup => {
+          const row = byKid.get(kid) as KeyRow | undefined;
+          if (row === undefined) return { _tag: 'Unknown', kid };
+          const key = asKey(row);
+          return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
+        }),
+      ),
     destroy: (subject, at) =>
       E.flatten(
         attempt((): E.Either<KeyStoreError, void> => {
@@ -152,6 +188,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
             : E.left({ _tag: 'KeyStoreUnavailable', message: 'the destroyed key is still in the key file\'s WAL: another connection is reading it; retry' });
         }),
       ),
+    snapshot,
     close: () => database.close(),
   };
 };

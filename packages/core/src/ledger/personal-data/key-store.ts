@@ -33,6 +33,12 @@ export interface KeyStore {
   readonly lookup: (kid: string) => E.Either<KeyStoreError, KeyLookup>;
   /** Forgets the subject's key for good. Idempotent; a subject that never had a key is marked erased too. */
   readonly destroy: (subject: string, at: Date) => E.Either<KeyStoreError, void>;
+  /**
+   * Runs `read` with every lookup inside it answered from one consistent view of the keys, so a
+   * store may answer a key met again from memory (many events of one subject read together).
+   * For reading only. Optional: without it every lookup stands alone.
+   */
+  readonly snapshot?: <A>(read: () => A) => A;
 }
 
 export const newDataKey = (): DataKey => ({ kid: `dk_${randomUUID()}`, key: new Uint8Array(randomBytes(DATA_KEY_BYTES)) });
