@@ -8,7 +8,9 @@ import { isAfter, type Checkpoint } from './rows.js';
 export interface FusedLimits {
   /** Events read per query. */
   readonly pageSize: number;
-  /** Events read per step (one transaction), folded in memory and their rows written once each. */
+  /** Events folded in memory before the rows they changed are written, each once. */
+  readonly windowEvents: number;
+  /** Events read per step: one transaction. */
   readonly batchSize: number;
 }
 
@@ -24,9 +26,9 @@ export interface FusedStep {
 /**
  * The rebuild's replay when the log lives on the same connection as the tables it fills: one
  * step reads a batch of events page by page, decodes each page and folds it into the rows in
- * memory, then writes every changed row once, all inside one write transaction. No decoded event
- * outlives its page, and none is frozen (none leaves the step), so a step holds one batch's rows
- * and one page, however long the log.
+ * memory, writing the rows a window of events changed once each, all inside one write
+ * transaction. No decoded event outlives its page and none is frozen (none leaves the step); a
+ * step holds one page and one window's rows, however long the log.
  */
 export const fusedReplayStep = (
   database: Database.Database,
@@ -40,7 +42,8 @@ export const fusedReplayStep = (
     let position = from;
     let applied = 0;
     let skipped = 0;
-    const batch = writeBackRows(rows);
+    let folding = writeBackRows(rows);
+    let inWindow = 0;
     let done = false;
     while (!done && applied + skipped < limits.batchSize) {
       const wanted = Math.min(limits.pageSize, limits.batchSize - applied - skipped);
@@ -52,7 +55,7 @@ export const fusedReplayStep = (
       for (const [i, recorded] of reached.entries()) {
         const decoded = decodedPage[i]!;
         if (E.isRight(decoded)) {
-          applyEvent(batch.rows, decoded.right);
+          applyEvent(folding.rows, decoded.right);
           applied++;
         } else {
           skipped++;
@@ -60,9 +63,15 @@ export const fusedReplayStep = (
         }
         position = recorded.position;
       }
+      inWindow += reached.length;
+      if (inWindow >= limits.windowEvents) {
+        folding.flush();
+        folding = writeBackRows(rows);
+        inWindow = 0;
+      }
       if (until !== undefined && position === until) done = true;
     }
-    batch.flush();
+    folding.flush();
     if (done && until !== undefined && isAfter(until, position)) position = until;
     return { position, applied, skipped, done };
   });
