@@ -104,6 +104,7 @@ export const printReport = (results: BenchResults): string => {
       const d = diagnosed.diagnostics;
       out.push(`\n   where the time goes at ${fmt(diagnosed.events)} events:`);
       out.push(`   store.readAll() alone: ${fmt(d.readAllEventsPerSecond)} events/s; readAll + serializer.deserialize: ${fmt(d.readAndDecodeEventsPerSecond)} events/s`);
+      out.push(`   as the rebuild reads (paged raw rows + serializer.deserializeMany): ${fmt(d.pagedReadAndDecodeEventsPerSecond)} events/s`);
       out.push(`   instrumented rebuild: ${fmt(d.instrumentedEventsPerSecond)} events/s, ${fmt(d.wallMsPerEvent * 1000, 1)} µs per event of which ${fmt(d.sqlMsPerEvent * 1000, 1)} µs in SQLite statements:`);
       out.push(
         table(

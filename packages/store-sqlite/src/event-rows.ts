@@ -46,6 +46,24 @@ export const toEvent = (row: EventRow): RecordedEvent =>
     recordedAt: new Date(Number(row.recorded_at)),
   });
 
+/** A row as `Statement.raw()` returns it, in `COLUMNS` order: no object built per row. */
+export type RawEventRow = readonly [bigint, string, bigint, string, string, string, string, bigint];
+
+/**
+ * `toEvent` without the freezing, from a raw row: for a caller inside this package that hands the
+ * event straight to the serializer and keeps none of it (the read model's rebuild).
+ */
+export const toTransientEvent = (row: RawEventRow): RecordedEvent => ({
+  id: row[3],
+  streamName: row[1],
+  revision: row[2],
+  position: row[0],
+  type: row[4],
+  data: JSON.parse(row[5]) as JsonValue,
+  metadata: JSON.parse(row[6]) as JsonValue,
+  recordedAt: new Date(Number(row[7])),
+});
+
 /** SQLite's LIMIT: -1 means none. A NaN count reads nothing, as the memory store's comparison does. */
 export const sqlLimit = (maxCount: number | undefined): number =>
   maxCount === undefined || maxCount === Number.POSITIVE_INFINITY ? -1 : Number.isNaN(maxCount) ? 0 : Math.max(0, Math.floor(maxCount));

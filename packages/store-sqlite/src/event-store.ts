@@ -17,7 +17,7 @@ import type {
   SubscriptionMessage,
 } from '@idledger/core/ledger';
 import { appendProblem, invalidAppend, satisfiesExpectedRevision, serialSubscription, storeClosed } from '@idledger/core/ledger';
-import { clamp, COLUMNS, filterClause, INT64_MAX, matches, sqlLimit, toEvent, type EventRow } from './event-rows.js';
+import { clamp, COLUMNS, filterClause, INT64_MAX, matches, sqlLimit, toEvent, toTransientEvent, type EventRow, type RawEventRow } from './event-rows.js';
 
 /** How many recent appends are kept for subscribers to take without reading them back. */
 const HANDOFF_APPENDS = 256;
@@ -68,6 +68,24 @@ interface Waiter {
 const positiveInteger = (name: string, value: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
+};
+
+/**
+ * Reads pages of the log synchronously: up to `limit` events after `after` that match the filter,
+ * in order, as unfrozen events the caller must not keep or hand out (see `toTransientEvent`).
+ */
+export type TransientLogReader = (after: bigint, limit: number) => ReadonlyArray<RecordedEvent>;
+
+const transientReaders = new WeakMap<EventStore, { readonly database: Database.Database; readonly reader: (filter: EventFilter | undefined) => TransientLogReader }>();
+
+/**
+ * The synchronous reader of `store` when it is this package's store on exactly `database`, so
+ * that a consumer on the same connection (the read model's rebuild) can read, decode and apply
+ * within one synchronous step; undefined for any other store, which is then read through `readAll`.
+ */
+export const transientLogReader = (store: EventStore, database: Database.Database, filter?: EventFilter): TransientLogReader | undefined => {
+  const registered = transientReaders.get(store);
+  return registered !== undefined && registered.database === database ? registered.reader(filter) : undefined;
 };
 
 export const createSqliteEventStore = (database: Database.Database, options: SqliteEventStoreOptions = {}): EventStore => {
@@ -341,7 +359,22 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
     return subscription;
   };
 
-  return {
+  const transientReader = (filter: EventFilter | undefined): TransientLogReader => {
+    const { sql, params } = filterClause(filter);
+    const statement = prepare(`SELECT ${COLUMNS} FROM events WHERE position > @after${sql} ORDER BY position ASC LIMIT @limit`).raw(true);
+    return (after, limit) => {
+      if (closed) throw storeClosed;
+      let rows: Array<RawEventRow>;
+      try {
+        rows = statement.all({ ...params, after: clamp(after, -1n), limit: sqlLimit(limit) }) as Array<RawEventRow>;
+      } catch (error) {
+        throw toStoreError(error);
+      }
+      return rows.map(toTransientEvent);
+    };
+  };
+
+  const store: EventStore = {
     appendToStream: (stream, events, { expectedRevision }) => guarded(() => append(stream, events, expectedRevision)),
     readStream: (stream, opts) => guarded(() => readStream(stream, opts)),
     streamRevision: (stream) => guarded(() => E.right(lastOf(stream)?.revision ?? 'no_stream')),
@@ -354,4 +387,6 @@ export const createSqliteEventStore = (database: Database.Database, options: Sql
       await Promise.all([...subscriptions].map((s) => s.close()));
     },
   };
+  transientReaders.set(store, { database, reader: transientReader });
+  return store;
 };

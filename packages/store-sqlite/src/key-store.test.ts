@@ -126,4 +126,29 @@ describe('the SQLite key store', () => {
     writer.close();
     eraser.close();
   });
+
+  it('answers lookups inside a snapshot from one view of the keys, never a key destroyed before it began', () => {
+    const file = join(dir, 'g.keys');
+    const keys = openSqliteKeyStore(file);
+    const other = openSqliteKeyStore(file);
+    const [first, second, third] = ['verification_session-vs_3', 'verification_session-vs_4', 'verification_session-vs_5'].map((subject) => {
+      const key = keys.keyFor(subject);
+      if (E.isLeft(key)) throw new Error('no key');
+      return key.right;
+    });
+    const snapshot = keys.snapshot!;
+
+    expect(other.destroy('verification_session-vs_3', new Date(0))).toEqual(E.right(undefined));
+    snapshot(() => {
+      expect(keys.lookup(first!.kid)).toMatchObject(E.right({ _tag: 'Destroyed' }));
+      expect(keys.lookup(second!.kid)).toEqual(E.right({ _tag: 'Found', key: second }));
+      expect(keys.lookup(second!.kid)).toEqual(E.right({ _tag: 'Found', key: second }));
+      expect(keys.lookup(third!.kid)).toEqual(E.right({ _tag: 'Found', key: third }));
+      // Another connection cannot report the key gone while this view may still hold it.
+      expect(other.destroy('verification_session-vs_5', new Date(0))).toMatchObject(E.left({ _tag: 'KeyStoreUnavailable' }));
+    });
+    expect(keys.lookup(third!.kid)).toMatchObject(E.right({ _tag: 'Destroyed' }));
+    other.close();
+    keys.close();
+  });
 });

@@ -39,6 +39,9 @@ export type SqliteKeyStore = KeyStore & {
   readonly close: () => void;
 };
 
+/** How many key lookups a snapshot keeps in memory (a few hundred bytes each). */
+const LOOKUP_CACHE_ENTRIES = 1024;
+
 interface KeyRow {
   readonly subject: string;
   readonly kid: string;
@@ -90,6 +93,35 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const takeReady = database.prepare("DELETE FROM pooled_keys WHERE kid = ? AND state = 'ready'");
   const addReady = database.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')");
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
+
+  /**
+   * Lookups inside `snapshot`: one read transaction on the key file, so every lookup in it sees
+   * the same keys and a key met again is answered from memory. Outside a snapshot every lookup
+   * reads the file. This connection's own writes empty the memory; another connection's commit
+   * cannot land inside the snapshot's view (WAL readers keep the view they began with).
+   */
+  const lookups = new Map<string, KeyLookup>();
+  let inSnapshot = false;
+  const forgetLookups = () => lookups.clear();
+  const cachedLookup = (kid: string, load: (kid: string) => KeyLookup): KeyLookup => {
+    if (!inSnapshot) return load(kid);
+    const held = lookups.get(kid);
+    if (held !== undefined) return held;
+    const found = load(kid);
+    if (lookups.size >= LOOKUP_CACHE_ENTRIES) lookups.delete(lookups.keys().next().value!);
+    lookups.set(kid, found);
+    return found;
+  };
+  const snapshot = <A>(read: () => A): A => {
+    if (inSnapshot) return read();
+    inSnapshot = true;
+    try {
+      return database.transaction(read).deferred();
+    } finally {
+      inSnapshot = false;
+      forgetLookups();
+    }
+  };
 
   const asKey = (row: Pick<KeyRow, 'kid' | 'key'>): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
 
@@ -153,6 +185,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   };
 
   const destroy = database.transaction((subject: string, at: Date, sealedWith: ReadonlyArray<string>) => {
+    forgetLookups();
     const at_ = Math.floor(at.getTime() / 1000);
     if (destroyKey.run(at_, subject).changes === 0) insert.run(subject, newDataKey().kid, null, at_);
     // Only pool keys: a key handed to another subject is that subject's.
@@ -195,12 +228,14 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     secret: (name) => withSynchronous('FULL', () => secret.immediate(name)),
     keyFor: (subject) => E.flatten(attempt(() => keyFor(subject))),
     lookup: (kid) =>
-      attempt((): KeyLookup => {
-        const row = (byKid.get(kid) ?? pooledByKid.get(kid)) as Pick<KeyRow, 'kid' | 'key' | 'destroyed_at'> | undefined;
-        if (row === undefined) return { _tag: 'Unknown', kid };
-        const key = asKey(row);
-        return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
-      }),
+      attempt(() =>
+        cachedLookup(kid, (): KeyLookup => {
+          const row = (byKid.get(kid) ?? pooledByKid.get(kid)) as Pick<KeyRow, 'kid' | 'key' | 'destroyed_at'> | undefined;
+          if (row === undefined) return { _tag: 'Unknown', kid };
+          const key = asKey(row);
+          return key === undefined ? { _tag: 'Destroyed', kid, destroyedAt: new Date((row.destroyed_at ?? 0) * 1000) } : { _tag: 'Found', key };
+        }),
+      ),
     destroy: (subject, at, sealedWith = []) =>
       E.flatten(
         attempt((): E.Either<KeyStoreError, void> => {
@@ -223,6 +258,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
             : E.left({ _tag: 'KeyStoreUnavailable', message: 'the destroyed key is still in the key file\'s WAL: another connection is reading it; retry' });
         }),
       ),
+    snapshot,
     close: () => database.close(),
   };
 };

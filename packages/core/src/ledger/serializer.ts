@@ -61,9 +61,47 @@ export interface EventSerializer<Event extends DomainEvent = LedgerDomainEvent> 
     at: ChainPosition,
   ) => EventToAppend;
   readonly deserialize: (recorded: RecordedEvent) => E.Either<DeserializeError, LedgerEvent<Event>>;
+  /** `deserialize` of each, their personal data opened under one view of the keys (see `KeyStore.snapshot`). */
+  readonly deserializeMany?: (recorded: ReadonlyArray<RecordedEvent>) => ReadonlyArray<E.Either<DeserializeError, LedgerEvent<Event>>>;
   /** The stored data opened: its clear form and whether its sealed personal payload is there, erased, or never existed. */
   readonly open: (recorded: RecordedEvent) => E.Either<PersonalDataError, OpenedData>;
 }
+
+const runNow = <A>(read: () => A): A => read();
+
+const deserializer =
+  <Event extends DomainEvent>(catalog: EventCatalog<Event>, personalData: PersonalDataCodec) =>
+  (recorded: RecordedEvent): E.Either<DeserializeError, LedgerEvent<Event>> =>
+    pipe(
+      EventMetadataC.decode(recorded.metadata),
+      E.mapLeft((errors): DeserializeError => ({ _tag: 'InvalidEventMetadata', type: recorded.type, problems: describeErrors(errors) })),
+      E.chainW((metadata) =>
+        pipe(
+          personalData.open(recorded.id, recorded.data),
+          E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
+          E.chainW((opened) => catalog.decode(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
+          E.map((event) => ({
+            event,
+            envelope: {
+              eventId: recorded.id,
+              stream: recorded.streamName,
+              revision: recorded.revision,
+              position: recorded.position,
+              occurredAt: new Date(metadata.occurred_at),
+              recordedAt: recorded.recordedAt,
+              schemaVersion: metadata.schema_version,
+              actor: metadata.actor,
+              requestId: metadata.request_id,
+              correlationId: metadata.correlation_id,
+              causationId: metadata.causation_id,
+              idempotencyKey: metadata.idempotency_key ?? null,
+              requestFingerprint: metadata.request_fingerprint ?? null,
+              integrity: metadata.integrity ?? null,
+            },
+          })),
+        ),
+      ),
+    );
 
 /**
  * The serializer of any catalog of events: envelope, chain link, and personal data sealed by
@@ -100,37 +138,8 @@ export const serializerFor = <Event extends DomainEvent>(
       metadata: { ...metadata, integrity } as unknown as JsonValue,
     };
   },
-  deserialize: (recorded): E.Either<DeserializeError, LedgerEvent<Event>> =>
-    pipe(
-      EventMetadataC.decode(recorded.metadata),
-      E.mapLeft((errors): DeserializeError => ({ _tag: 'InvalidEventMetadata', type: recorded.type, problems: describeErrors(errors) })),
-      E.chainW((metadata) =>
-        pipe(
-          personalData.open(recorded.id, recorded.data),
-          E.mapLeft((error): DeserializeError => ({ _tag: 'PersonalDataUnreadable', type: recorded.type, error })),
-          E.chainW((opened) => catalog.decode(recorded.streamName, recorded.type, metadata.schema_version, opened.data)),
-          E.map((event) => ({
-            event,
-            envelope: {
-              eventId: recorded.id,
-              stream: recorded.streamName,
-              revision: recorded.revision,
-              position: recorded.position,
-              occurredAt: new Date(metadata.occurred_at),
-              recordedAt: recorded.recordedAt,
-              schemaVersion: metadata.schema_version,
-              actor: metadata.actor,
-              requestId: metadata.request_id,
-              correlationId: metadata.correlation_id,
-              causationId: metadata.causation_id,
-              idempotencyKey: metadata.idempotency_key ?? null,
-              requestFingerprint: metadata.request_fingerprint ?? null,
-              integrity: metadata.integrity ?? null,
-            },
-          })),
-        ),
-      ),
-    ),
+  deserialize: deserializer(catalog, personalData),
+  deserializeMany: (records) => (personalData.openingMany ?? runNow)(() => records.map(deserializer(catalog, personalData))),
 });
 
 /** The ledger's own events: sessions, customers, checkpoints and compliance records. */

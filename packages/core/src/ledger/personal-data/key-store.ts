@@ -38,6 +38,12 @@ export interface KeyStore {
    * well. A key held for another subject is never touched.
    */
   readonly destroy: (subject: string, at: Date, sealedWith?: ReadonlyArray<string>) => E.Either<KeyStoreError, void>;
+  /**
+   * Runs `read` with every lookup inside it answered from one consistent view of the keys, so a
+   * store may answer a key met again from memory (many events of one subject read together).
+   * For reading only. Optional: without it every lookup stands alone.
+   */
+  readonly snapshot?: <A>(read: () => A) => A;
 }
 
 export const newDataKey = (): DataKey => ({ kid: `dk_${randomUUID()}`, key: new Uint8Array(randomBytes(DATA_KEY_BYTES)) });

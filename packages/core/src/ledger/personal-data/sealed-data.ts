@@ -32,10 +32,11 @@ export const unseal = (key: DataKey, eventId: string, sealed: Sealed): E.Either<
   const ct = Buffer.from(sealed.ct, 'base64');
   if (iv.length !== IV_BYTES || ct.length < TAG_BYTES) return E.left('malformed sealed data');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, iv);
+    const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(eventId, 'utf8'));
     decipher.setAuthTag(ct.subarray(ct.length - TAG_BYTES));
-    const plaintext = Buffer.concat([decipher.update(ct.subarray(0, ct.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    // Decoded to text by the decipher itself (no intermediate buffers); `final` throws unless the tag authenticates.
+    const plaintext = decipher.update(ct.subarray(0, ct.length - TAG_BYTES), undefined, 'utf8') + decipher.final('utf8');
     return E.right(JSON.parse(plaintext) as unknown);
   } catch {
     return E.left('sealed data does not authenticate under its key and event');
@@ -70,6 +71,8 @@ export interface PersonalDataCodec {
   /** `redacted` is the payload's data with its personal values replaced; called only when they differ. */
   readonly seal: (subject: string, eventId: string, payload: SealedPayload, redacted: JsonValue) => JsonValue;
   readonly open: (eventId: string, stored: JsonValue) => E.Either<PersonalDataError, OpenedData>;
+  /** Runs `read`, whose `open` calls may share one view of the keys (see `KeyStore.snapshot`). */
+  readonly openingMany?: <A>(read: () => A) => A;
 }
 
 const isRecord = (value: JsonValue): value is { readonly [key: string]: JsonValue } =>
@@ -89,6 +92,7 @@ export const plainPersonalData: PersonalDataCodec = {
 };
 
 export const sealingPersonalData = (keys: KeyStore): PersonalDataCodec => ({
+  ...(keys.snapshot === undefined ? {} : { openingMany: keys.snapshot }),
   seal: (subject, eventId, payload, redacted) => {
     const key = keys.keyFor(subject);
     if (E.isLeft(key)) {

@@ -7,7 +7,9 @@ import type { SessionRow } from './session-view.js';
 /**
  * Rows that remember, for one batch, what was read and written, and write each changed row once
  * at `flush`. A session usually meets several events in a batch; without this an adapter would
- * read and rewrite its row for every one of them. Use one per batch, inside its transaction.
+ * read and rewrite its row for every one of them. Audit entries, only ever added, go straight
+ * through (so a long batch does not carry them all until its end). Use one per batch, inside
+ * its transaction.
  */
 export const writeBackRows = (rows: ReadModelRows): { readonly rows: ReadModelRows; readonly flush: () => void } => {
   const sessions = new Map<string, SessionRow | undefined>();
@@ -15,7 +17,6 @@ export const writeBackRows = (rows: ReadModelRows): { readonly rows: ReadModelRo
   const reports = new Map<string, Array<ReportRow>>();
   const dirtyReports = new Map<string, ReportRow>();
   const lastAudit = new Map<string, AuditEntry | undefined>();
-  const audits: Array<readonly [string, AuditEntry]> = [];
   const customers = new Map<string, CustomerRow | undefined>();
   const dirtyCustomers = new Set<string>();
   const idempotency = new Map<string, IdempotencyRecord | undefined>();
@@ -44,9 +45,10 @@ export const writeBackRows = (rows: ReadModelRows): { readonly rows: ReadModelRo
         dirtyReports.set(row.report.id, row);
       },
       lastAuditEntry: (sessionId) => cached(lastAudit, sessionId, rows.lastAuditEntry),
+      // Entries are only ever added, each once: written at once, they need not outlive the event.
       appendAudit: (sessionId, entry) => {
         lastAudit.set(sessionId, entry);
-        audits.push([sessionId, entry]);
+        rows.appendAudit(sessionId, entry);
       },
       customer: (id) => cached(customers, id, rows.customer),
       putCustomer: (id, row) => {
@@ -62,7 +64,6 @@ export const writeBackRows = (rows: ReadModelRows): { readonly rows: ReadModelRo
     flush: () => {
       for (const id of dirtySessions) rows.putSession(id, sessions.get(id)!);
       for (const row of dirtyReports.values()) rows.putReport(row);
-      for (const [sessionId, entry] of audits) rows.appendAudit(sessionId, entry);
       for (const id of dirtyCustomers) rows.putCustomer(id, customers.get(id)!);
       for (const scope of dirtyIdempotency) rows.putIdempotency(scope, idempotency.get(scope)!);
     },
