@@ -47,12 +47,13 @@ describe('redaction after a crash lost the record of a handed-out key', () => {
     const session = await ledger.identity.verificationSessions.create({ type: 'document', metadata: { note: first } });
     await ledger.close();
     // What a power failure can leave behind: the key file's unsynced commit that gave the session
-    // its key from the pool is gone, the key back among the pool's, the event sealed under it kept.
+    // its key from the pool is gone, the key back in the pool of the store that made it, the
+    // event sealed under it kept.
     const keys = new Database(defaultKeyFile(file));
     keys.pragma('secure_delete = ON');
     const row = keys.prepare('SELECT kid, key FROM data_keys WHERE subject = ?').get(`verification_session-${session.id}`) as { kid: string; key: Buffer };
     keys.prepare('DELETE FROM data_keys WHERE subject = ?').run(`verification_session-${session.id}`);
-    keys.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')").run(row.kid, row.key);
+    keys.prepare('INSERT INTO pooled_keys (kid, key, owner) VALUES (?, ?, ?)').run(row.kid, row.key, 'ks_before_the_failure');
     keys.close();
 
     const reopened = await openEmbeddedLedger({ file, simulatedDelayMs: 0 });

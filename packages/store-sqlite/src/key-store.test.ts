@@ -54,28 +54,33 @@ describe('the SQLite key store', () => {
     keys.close();
   });
 
-  it('makes keys durable in batches, and never hands out again a pool key left over at an open', () => {
+  it('makes keys durable in batches, and hands out only the keys it made itself', () => {
     const file = join(dir, 'd.keys');
-    const keys = openSqliteKeyStore(file);
-    const first = keys.keyFor('verification_session-vs_3');
+    const crashed = openSqliteKeyStore(file);
+    const first = crashed.keyFor('verification_session-vs_3');
     if (E.isLeft(first)) throw new Error('no key');
     const raw = new Database(file);
-    const ready = () => (raw.prepare("SELECT count(*) AS n FROM pooled_keys WHERE state = 'ready'").get() as { n: number }).n;
-    expect(ready()).toBeGreaterThan(0);
-    const leftOver = raw.prepare("SELECT kid FROM pooled_keys WHERE state = 'ready'").pluck().all() as Array<string>;
-    keys.close();
+    const pooled = () => raw.prepare('SELECT kid FROM pooled_keys WHERE key IS NOT NULL').pluck().all() as Array<string>;
+    const leftOver = pooled();
+    expect(leftOver.length).toBeGreaterThan(0);
 
-    const reopened = openSqliteKeyStore(file);
-    expect(ready()).toBe(0);
+    // Never closed, as after a crash (or another process still running): its pool is not ours.
+    const next = openSqliteKeyStore(file);
     const handedOut = new Set<string>();
     for (let i = 0; i < leftOver.length + 5; i++) {
-      const key = reopened.keyFor(`verification_session-vs_new_${i}`);
+      const key = next.keyFor(`verification_session-vs_new_${i}`);
       if (E.isLeft(key)) throw new Error('no key');
       handedOut.add(key.right.kid);
     }
     for (const kid of leftOver) expect(handedOut.has(kid)).toBe(false);
+    for (const kid of leftOver) expect(next.lookup(kid)).toMatchObject(E.right({ _tag: 'Found' }));
+    // A clean close takes back what was never handed out; the other store's keys stay.
+    const unusedOfNext = pooled().filter((kid) => !leftOver.includes(kid));
+    expect(unusedOfNext.length).toBeGreaterThan(0);
+    next.close();
+    expect(pooled().sort()).toEqual([...leftOver].sort());
     raw.close();
-    reopened.close();
+    crashed.close();
   });
 
   it('keeps a key whose handing-out was lost readable, and destroys it with the subject whose events name it', () => {
@@ -89,7 +94,7 @@ describe('the SQLite key store', () => {
     const raw = new Database(file);
     raw.pragma('secure_delete = ON');
     raw.prepare('DELETE FROM data_keys WHERE subject = ?').run(subject);
-    raw.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')").run(lost.right.kid, Buffer.from(lost.right.key));
+    raw.prepare('INSERT INTO pooled_keys (kid, key, owner) VALUES (?, ?, ?)').run(lost.right.kid, Buffer.from(lost.right.key), 'ks_before_the_failure');
     raw.close();
 
     const reopened = openSqliteKeyStore(file);

@@ -15,9 +15,10 @@ import * as E from 'fp-ts/lib/Either.js';
  * new session, keys are made durable in batches (a pool, one fsync per `POOL_SIZE` keys) and
  * handed to subjects by a commit that is not synced: a crash of the process keeps it, a power
  * failure may lose it. A key whose handing-out was lost is still in the file (its events stay
- * readable); since nothing can tell whether a pool key was in use before the crash, every pool key
- * left at open is retired, never handed out again, and destroyed with the subject whose events
- * name it (`destroy`'s `sealedWith`).
+ * readable). Since nothing can tell afterwards whether such a key was in use, a pool key is only
+ * ever handed out by the key store that made it: one that outlived its maker (a crash, a power
+ * failure) is never handed out again, and is destroyed with the subject whose events name it
+ * (`destroy`'s `sealedWith`). A store closed cleanly deletes the pool keys it never handed out.
  */
 
 export type SqliteKeyStore = KeyStore & {
@@ -72,11 +73,10 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
     ) STRICT`);
-    // 'ready': durable, never handed out; 'retired': left over at an open, kept only for what it may have sealed.
+    // `owner`: the key store that made the key and alone may hand it out; NULL once destroyed.
     database.exec(`CREATE TABLE IF NOT EXISTS pooled_keys (
-      kid TEXT PRIMARY KEY, key BLOB, state TEXT NOT NULL CHECK (state IN ('ready', 'retired')), destroyed_at INTEGER
+      kid TEXT PRIMARY KEY, key BLOB, owner TEXT, destroyed_at INTEGER
     ) STRICT`);
-    database.exec("UPDATE pooled_keys SET state = 'retired' WHERE state = 'ready'");
     database.exec('CREATE TABLE IF NOT EXISTS ledger_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT');
     database.exec('CREATE TABLE IF NOT EXISTS signing_keys (serial INTEGER PRIMARY KEY, origin TEXT NOT NULL, signer_key TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT');
   } catch (error) {
@@ -88,10 +88,13 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const pooledByKid = database.prepare('SELECT kid, key, destroyed_at FROM pooled_keys WHERE kid = ?');
   const insert = database.prepare('INSERT OR IGNORE INTO data_keys (subject, kid, key, destroyed_at) VALUES (?, ?, ?, ?)');
   const destroyKey = database.prepare('UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject = ? AND key IS NOT NULL');
-  const destroyPooled = database.prepare("UPDATE pooled_keys SET key = NULL, destroyed_at = ?, state = 'retired' WHERE kid = ? AND key IS NOT NULL");
-  const nextReady = database.prepare("SELECT kid, key FROM pooled_keys WHERE state = 'ready' LIMIT 1");
-  const takeReady = database.prepare("DELETE FROM pooled_keys WHERE kid = ? AND state = 'ready'");
-  const addReady = database.prepare("INSERT INTO pooled_keys (kid, key, state) VALUES (?, ?, 'ready')");
+  const destroyPooled = database.prepare('UPDATE pooled_keys SET key = NULL, destroyed_at = ?, owner = NULL WHERE kid = ? AND key IS NOT NULL');
+  // This store's own: a random name per opening, so no other store, and no later opening, hands its keys out.
+  const owner = `ks_${randomBytes(12).toString('hex')}`;
+  const nextReady = database.prepare('SELECT kid, key FROM pooled_keys WHERE owner = ? LIMIT 1');
+  const takeReady = database.prepare('DELETE FROM pooled_keys WHERE kid = ? AND owner = ?');
+  const addReady = database.prepare('INSERT INTO pooled_keys (kid, key, owner) VALUES (?, ?, ?)');
+  const dropUnused = database.prepare('DELETE FROM pooled_keys WHERE owner = ?');
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
 
   /**
@@ -138,18 +141,18 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const refill = database.transaction(() => {
     for (let i = 0; i < POOL_SIZE; i++) {
       const fresh = newDataKey();
-      addReady.run(fresh.kid, Buffer.from(fresh.key));
+      addReady.run(fresh.kid, Buffer.from(fresh.key), owner);
     }
   });
 
   // Two ledgers on one file may both hand out a subject's first key: the insert that loses is
-  // ignored, its pool key stays taken (retired at the next open), and both read back the same row.
+  // ignored, its pool key is gone from the pool all the same, and both read back the same row.
   const handOut = database.transaction((subject: string): KeyRow | 'pool empty' => {
     const held = bySubject.get(subject) as KeyRow | undefined;
     if (held !== undefined) return held;
-    const ready = nextReady.get() as { kid: string; key: Buffer } | undefined;
+    const ready = nextReady.get(owner) as { kid: string; key: Buffer } | undefined;
     if (ready === undefined) return 'pool empty';
-    takeReady.run(ready.kid);
+    takeReady.run(ready.kid, owner);
     insert.run(subject, ready.kid, ready.key, null);
     return bySubject.get(subject) as KeyRow;
   });
@@ -259,6 +262,13 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
         }),
       ),
     snapshot,
-    close: () => database.close(),
+    close: () => {
+      // What is left of this store's pool was never handed out: nothing is sealed under it.
+      try {
+        dropUnused.run(owner);
+      } finally {
+        database.close();
+      }
+    },
   };
 };
