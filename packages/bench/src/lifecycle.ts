@@ -1,5 +1,6 @@
 import { openEmbeddedLedger, openLedgerDatabase, type EventRow } from '@idledger/store-sqlite';
 import Database from 'better-sqlite3';
+import { openCeilingWithViews, viewRowsReader } from './ceiling-with-views.js';
 import { openEmmett, type Steps } from './emmett.js';
 import { measureStatements, type StatementCost } from './statements.js';
 import { log, round, summarize, tempDir, type LatencySummary } from './support.js';
@@ -60,6 +61,8 @@ export interface LifecycleResult {
   readonly ratios: {
     readonly idledgerToCeiling: number;
     readonly idledgerToEmmett: number;
+    /** Diagnostic: against raw inserts of the same event rows and the same read-model rows. */
+    readonly idledgerToCeilingWithViews: number;
     readonly targetCeilingRatio: 0.5;
     readonly targetEmmettRatio: 2;
     readonly ceilingTargetMet: boolean;
@@ -236,7 +239,9 @@ const race = async (
   const reader = appendReader(idledgerFile);
   const ceiling = openCeiling(dir.file(`${label}-ceiling.db`), synchronous);
   const emmett = withEmmett ? openEmmett(dir.file(`${label}-emmett.db`)) : undefined;
-  const results = { idledger: collector(), ceiling: collector(), emmett: collector() };
+  // The diagnostic beside the ceiling rides along with the main race only.
+  const views = withEmmett ? { reader: viewRowsReader(idledgerFile), ceiling: openCeilingWithViews(dir.file(`${label}-views.db`), synchronous) } : undefined;
+  const results = { idledger: collector(), ceiling: collector(), emmett: collector(), views: collector() };
   let emmettNotes: ReadonlyArray<string> = [];
   try {
     let index = 0;
@@ -246,9 +251,16 @@ const race = async (
         const steps = await idledger.lifecycle(i);
         if (timed) results.idledger.add(sum(steps), steps);
       }
-      for (const appends of reader.next()) {
+      const lifecyclesRead = reader.next();
+      for (const appends of lifecyclesRead) {
         const ms = ceiling.lifecycle(appends);
         if (timed) results.ceiling.add(ms);
+      }
+      if (views !== undefined) {
+        for (const appends of lifecyclesRead) {
+          const ms = views.ceiling.lifecycle(appends.map(({ stream, rows }) => views.reader.writesOf(stream, rows)));
+          if (timed) results.views.add(ms);
+        }
       }
       if (emmett !== undefined) {
         for (let i = first; i < first + count; i++) {
@@ -267,6 +279,8 @@ const race = async (
     await idledger.close();
     reader.close();
     ceiling.close();
+    views?.reader.close();
+    views?.ceiling.close();
     if (emmett !== undefined) emmettNotes = await emmett.close();
   }
   return { results, emmettNotes, rows: reader.rowsRead };
@@ -282,7 +296,8 @@ export const runLifecycleBenchmark = async (options: LifecycleOptions): Promise<
     const idledger = main.results.idledger.run('idledger (openEmbeddedLedger)', 'FULL', stepNames);
     const ceiling = main.results.ceiling.run('ceiling (raw better-sqlite3, same rows)', 'FULL');
     const emmett = main.results.emmett.run('emmett-sqlite 0.38.5 (DeciderCommandHandler)', 'default (FULL)', ['create', 'submit', 'outcome'], main.emmettNotes);
-    const runs: Array<LifecycleRun> = [idledger, ceiling, emmett];
+    const withViews = main.results.views.run('ceiling + the same read-model rows (diagnostic)', 'FULL');
+    const runs: Array<LifecycleRun> = [idledger, ceiling, emmett, withViews];
     const meanEventBytes = round(main.rows.reduce((total, row) => total + Buffer.byteLength(row.data) + Buffer.byteLength(row.metadata), 0) / main.rows.length, 0);
 
     let breakdown: Array<StatementBreakdown> | undefined;
@@ -299,6 +314,7 @@ export const runLifecycleBenchmark = async (options: LifecycleOptions): Promise<
 
     const idledgerToCeiling = round(idledger.lifecyclesPerSecond / ceiling.lifecyclesPerSecond, 3);
     const idledgerToEmmett = round(idledger.lifecyclesPerSecond / emmett.lifecyclesPerSecond, 3);
+    const idledgerToCeilingWithViews = round(idledger.lifecyclesPerSecond / withViews.lifecyclesPerSecond, 3);
     return {
       runs,
       rounds,
@@ -308,6 +324,7 @@ export const runLifecycleBenchmark = async (options: LifecycleOptions): Promise<
       ratios: {
         idledgerToCeiling,
         idledgerToEmmett,
+        idledgerToCeilingWithViews,
         targetCeilingRatio: 0.5,
         targetEmmettRatio: 2,
         ceilingTargetMet: idledgerToCeiling >= 0.5,

@@ -68,7 +68,8 @@ export const printReport = (results: BenchResults): string => {
     }
     out.push('');
     out.push(`   idledger / ceiling = ${ratios.idledgerToCeiling} (target ≥ ${ratios.targetCeilingRatio}): ${verdict(ratios.ceilingTargetMet)}`);
-    out.push(`   idledger / emmett  = ${ratios.idledgerToEmmett} (target ≥ ${ratios.targetEmmettRatio}): ${verdict(ratios.emmettTargetMet)}\n`);
+    out.push(`   idledger / emmett  = ${ratios.idledgerToEmmett} (target ≥ ${ratios.targetEmmettRatio}): ${verdict(ratios.emmettTargetMet)}`);
+    out.push(`   idledger / (ceiling + the same read-model rows) = ${ratios.idledgerToCeilingWithViews} (diagnostic, no target)\n`);
   }
 
   if (results.rebuild !== undefined) {
