@@ -4,6 +4,7 @@ import { describeNoteError, generateSignerKey, parseSignerKey, type NoteSigner }
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { withSynchronous } from './synchronous.js';
 
 /**
  * The embedded key store: the data keys in a SQLite file of their own, beside the ledger but never
@@ -68,7 +69,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   try {
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
+    database.pragma('synchronous = FULL');
     database.pragma('secure_delete = ON');
     database.exec(`CREATE TABLE IF NOT EXISTS data_keys (
       subject TEXT PRIMARY KEY, kid TEXT NOT NULL UNIQUE, key BLOB, destroyed_at INTEGER
@@ -95,7 +96,6 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   const takeReady = database.prepare('DELETE FROM pooled_keys WHERE kid = ? AND owner = ?');
   const addReady = database.prepare('INSERT INTO pooled_keys (kid, key, owner) VALUES (?, ?, ?)');
   const dropUnused = database.prepare('DELETE FROM pooled_keys WHERE owner = ?');
-  const dataVersion = database.prepare('PRAGMA data_version').pluck();
 
   /**
    * Lookups inside `snapshot`: one read transaction on the key file, so every lookup in it sees
@@ -128,16 +128,6 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
 
   const asKey = (row: Pick<KeyRow, 'kid' | 'key'>): DataKey | undefined => (row.key === null ? undefined : { kid: row.kid, key: new Uint8Array(row.key) });
 
-  /** Runs a write transaction with the given durability (the connection stays NORMAL otherwise). */
-  const withSynchronous = <A>(level: 'FULL' | 'NORMAL', run: () => A): A => {
-    database.pragma(`synchronous = ${level}`);
-    try {
-      return run();
-    } finally {
-      database.pragma('synchronous = NORMAL');
-    }
-  };
-
   const refill = database.transaction(() => {
     for (let i = 0; i < POOL_SIZE; i++) {
       const fresh = newDataKey();
@@ -157,34 +147,17 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     return bySubject.get(subject) as KeyRow;
   });
 
-  /**
-   * Subjects' keys as this connection last read them. Another connection destroying a key changes
-   * `data_version`, which empties the cache, so a key destroyed elsewhere is never used here again.
-   */
-  const held = new Map<string, DataKey>();
-  let seenVersion: unknown = dataVersion.get();
-  const cached = (subject: string): DataKey | undefined => {
-    const version = dataVersion.get();
-    if (version !== seenVersion) {
-      held.clear();
-      seenVersion = version;
-    }
-    return held.get(subject);
-  };
-
+  // A subject's key is read without a transaction (one indexed row); only its first use writes.
   const keyFor = (subject: string): E.Either<KeyStoreError, DataKey> => {
-    const known = cached(subject);
-    if (known !== undefined) return E.right(known);
     let row = bySubject.get(subject) as KeyRow | undefined;
     while (row === undefined) {
-      const outcome = withSynchronous('NORMAL', () => handOut.immediate(subject));
-      if (outcome === 'pool empty') withSynchronous('FULL', () => refill.immediate());
+      // The hand-out is the one commit that may wait for no disk: the key itself is already durable.
+      const outcome = withSynchronous(database, 'NORMAL', () => handOut.immediate(subject));
+      if (outcome === 'pool empty') refill.immediate();
       else row = outcome;
     }
     const key = asKey(row);
-    if (key === undefined) return E.left({ _tag: 'SubjectErased', subject });
-    held.set(subject, key);
-    return E.right(key);
+    return key === undefined ? E.left({ _tag: 'SubjectErased', subject }) : E.right(key);
   };
 
   const destroy = database.transaction((subject: string, at: Date, sealedWith: ReadonlyArray<string>) => {
@@ -219,16 +192,16 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
   });
 
   const prepareRotation = () => {
-    const previous = withSynchronous('FULL', () => ledgerSigner.immediate());
+    const previous = ledgerSigner.immediate();
     const nextKey = generateSignerKey(previous.name);
     const next = parsed({ signer_key: nextKey });
-    return { previous, next, adopt: () => void withSynchronous('FULL', () => insertSigner.run(previous.name, nextKey, Math.floor(Date.now() / 1000))) };
+    return { previous, next, adopt: () => void insertSigner.run(previous.name, nextKey, Math.floor(Date.now() / 1000)) };
   };
 
   return {
-    ledgerSigner: () => withSynchronous('FULL', () => ledgerSigner.immediate()),
+    ledgerSigner: () => ledgerSigner.immediate(),
     prepareRotation,
-    secret: (name) => withSynchronous('FULL', () => secret.immediate(name)),
+    secret: (name) => secret.immediate(name),
     keyFor: (subject) => E.flatten(attempt(() => keyFor(subject))),
     lookup: (kid) =>
       attempt(() =>
@@ -242,9 +215,7 @@ export const openSqliteKeyStore = (file: string, options: { readonly busyTimeout
     destroy: (subject, at, sealedWith = []) =>
       E.flatten(
         attempt((): E.Either<KeyStoreError, void> => {
-          held.get(subject)?.key.fill(0);
-          held.delete(subject);
-          withSynchronous('FULL', () => destroy.immediate(subject, at, sealedWith));
+          destroy.immediate(subject, at, sealedWith);
           // The page that held the key is still in the WAL until it is checkpointed and truncated;
           // a reader holding the file open blocks that, and then the key is not gone yet.
           // Without waiting: better-sqlite3 is synchronous, and a wait here would stall the process; the job retries.

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { withSynchronous } from '../synchronous.js';
 
 /**
  * Read-model writes are derived data: after a crash they are caught up from the log again, so
@@ -6,17 +7,9 @@ import type Database from 'better-sqlite3';
  * next commit of the event store (synchronous FULL) syncs the log file, and so everything
  * written before it, to disk.
  */
-export const derivedWrite = <A>(database: Database.Database, write: () => A): A => {
-  const previous = Number(database.pragma('synchronous', { simple: true }));
+export const derivedWrite = <A>(database: Database.Database, write: () => A): A =>
   // 0 OFF, 1 NORMAL: already no stricter than needed.
-  if (previous <= 1) return write();
-  database.pragma('synchronous = NORMAL');
-  try {
-    return write();
-  } finally {
-    database.pragma(`synchronous = ${previous}`);
-  }
-};
+  Number(database.pragma('synchronous', { simple: true })) <= 1 ? write() : withSynchronous(database, 'NORMAL', write);
 
 /** WAL pages between automatic checkpoints during a rebuild (SQLite's default is 1,000). */
 export const BULK_CHECKPOINT_PAGES = 10_000;

@@ -71,7 +71,28 @@ export interface SessionProcessor {
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** The events after which the processor has work to do for a session, and those that end it. */
-const WORK_STARTED_BY: ReadonlySet<string> = new Set(['VerificationSessionSubmitted', 'VerificationSessionRedactionRequested']);
+type Starting = Extract<VerificationSessionEvent, { readonly type: 'VerificationSessionSubmitted' | 'VerificationSessionRedactionRequested' }>;
+
+/** The job an event starts, and under which name it waits (`<sessionId>:verify` or `:redact`). */
+const jobStartedBy = (event: Starting, cause: Cause): readonly ['verify' | 'redact', Job] => {
+  switch (event.type) {
+    case 'VerificationSessionSubmitted':
+      return [
+        'verify',
+        {
+          kind: 'verify',
+          attempt: event.data.attempt,
+          delayed: event.data.simulate_delay === true,
+          cause,
+          testOutcome: event.data.test_outcome,
+          source: event.data.source,
+        },
+      ];
+    case 'VerificationSessionRedactionRequested':
+      return ['redact', { kind: 'complete_redaction', cause }];
+  }
+};
+const WORK_STARTED_BY: ReadonlySet<string> = new Set<Starting['type']>(['VerificationSessionSubmitted', 'VerificationSessionRedactionRequested']);
 const WORK_ENDED_BY: ReadonlyMap<string, 'verify' | 'redact'> = new Map([
   ['VerificationSessionVerified', 'verify'],
   ['VerificationSessionChecksFailed', 'verify'],
@@ -98,26 +119,6 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
       }, ms);
       timers.set(timer, resolve);
     });
-
-  const track = (event: VerificationSessionEvent, sessionId: string, cause: Cause) => {
-    switch (event.type) {
-      case 'VerificationSessionSubmitted':
-        pending.set(`${sessionId}:verify`, {
-          kind: 'verify',
-          attempt: event.data.attempt,
-          delayed: event.data.simulate_delay === true,
-          cause,
-          testOutcome: event.data.test_outcome,
-          source: event.data.source,
-        });
-        break;
-      case 'VerificationSessionRedactionRequested':
-        pending.set(`${sessionId}:redact`, { kind: 'complete_redaction', cause });
-        break;
-      default:
-        break;
-    }
-  };
 
   const verify = async (sessionId: string, job: Extract<Job, { kind: 'verify' }>) => {
     if (job.delayed) await sleep(deps.simulatedDelayMs);
@@ -226,7 +227,8 @@ export const createSessionProcessor = (deps: SessionProcessorDeps): SessionProce
         else if (WORK_STARTED_BY.has(event.type)) {
           const decoded = deps.serializer.deserialize(event);
           if (E.isRight(decoded)) {
-            track(decoded.right.event as VerificationSessionEvent, sessionId, { eventId: event.id, correlationId: decoded.right.envelope.correlationId });
+            const [name, job] = jobStartedBy(decoded.right.event as Starting, { eventId: event.id, correlationId: decoded.right.envelope.correlationId });
+            pending.set(`${sessionId}:${name}`, job);
             if (live) launchPending();
           }
         }
