@@ -64,7 +64,20 @@ describe('legal holds', () => {
     expect(await rejectionOf(ledger.compliance.legalHolds.place('vr_123', { reference: 'r', reason: 'x' }))).toMatchObject({ code: 'invalid_value', param: 'subject' });
     expect(await rejectionOf(ledger.compliance.legalHolds.place('vs_missing', { reference: 'r', reason: 'x' }))).toMatchObject({ code: 'resource_missing' });
     expect(await rejectionOf(ledger.compliance.legalHolds.lift(session.id, 'lh_nothing', { reason: 'x' }))).toMatchObject({ code: 'legal_hold_missing', param: 'hold' });
+    expect(await rejectionOf(ledger.compliance.legalHolds.place(42, { reference: 'r', reason: 'x' }))).toMatchObject({ code: 'invalid_value', param: 'subject' });
+    expect(await rejectionOf(ledger.compliance.legalHolds.lift(session.id, '', { reason: 'x' }))).toMatchObject({ param: 'hold' });
     expect((await readLog(ledger.store)).length).toBe(before);
+  });
+
+  it('stay hidden from the other mode: redacting a held live session with a test key is resource_missing, and nothing is recorded', async () => {
+    const ledger = await newLedger({ simulatedDelayMs: 0 });
+    const live = { apiKey: 'sk_live_compliance' };
+    const session = await ledger.identity.verificationSessions.create({ type: 'document' }, live);
+    await ledger.compliance.legalHolds.place(session.id, { reference: 'case-live', reason: 'subpoena' }, live);
+    const before = (await readLog(ledger.store)).length;
+    expect(await rejectionOf(ledger.identity.verificationSessions.redact(session.id))).toMatchObject({ code: 'resource_missing' });
+    expect((await readLog(ledger.store)).length).toBe(before);
+    expect(await refusals(ledger)).toEqual([]);
   });
 });
 

@@ -109,6 +109,8 @@ describe('inputs and submission', () => {
     const error = await flow.provideDocument(secret, { ...validDocument, front: 'file_x', dob: { day: 31, month: 2, year: 1990 } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'invalid_date', param: 'dob' });
     await expect(flow.provideDocument(secret, { ...validDocument, front: 'file_x', colour: 'red' })).rejects.toMatchObject({ code: 'parameter_unknown', param: 'colour' });
+    // Alpha-2 codes only (and ICAO's specimen state UTO): a three-letter code is refused here, not recorded.
+    await expect(flow.provideDocument(secret, { ...validDocument, front: 'file_x', issuing_country: 'DEU' })).rejects.toMatchObject({ code: 'invalid_value', param: 'issuing_country' });
   });
 
   it('records declined consent as consent_declined, with a fresh secret', async () => {

@@ -42,7 +42,7 @@ type Result<A> = TE.TaskEither<IdentityError, A>;
 
 const decodeSubject = (id: unknown): E.Either<IdentityError, string> =>
   pipe(
-    decodeObjectId('vs_', 'subject')(id),
+    decodeObjectId('vs_', 'subject', 'subject')(id),
     E.filterOrElse(
       (subject) => subject.startsWith('vs_') || subject.startsWith('cus_'),
       (subject) => identityError({ type: 'invalid_request_error', code: 'invalid_value', param: 'subject', message: `A legal hold is placed on a session (vs_…) or a customer (cus_…), not '${subject}'.` }),
@@ -118,7 +118,11 @@ export const createComplianceOperations = (runtime: LedgerRuntime, policy: Reten
     pipe(
       verdictFor(sessionId),
       TE.chain((found) => {
-        if (found === undefined || found.session.redaction !== null || found.verdict._tag === 'Allowed') return TE.right(undefined);
+        // A session of the other mode is none of this caller's: the decision answers resource_missing,
+        // and neither its holds nor a refusal may show.
+        if (found === undefined || found.session.livemode !== caller.livemode || found.session.redaction !== null || found.verdict._tag === 'Allowed') {
+          return TE.right(undefined);
+        }
         const refused = found.verdict;
         return pipe(
           record(complianceDecider, complianceStream(sessionId), { type: 'RecordRedactionRefusal', sessionId, verdict: refused, now: nowSeconds(runtime) }, contextOf(caller)),
@@ -149,7 +153,7 @@ export const createComplianceOperations = (runtime: LedgerRuntime, policy: Reten
       TE.fromEither(E.Do),
       TE.bind('caller', () => TE.fromEither(callerOf(runtime, options))),
       TE.bind('subject', () => TE.fromEither(decodeSubject(subject))),
-      TE.bind('holdId', () => TE.fromEither(decodeObjectId('lh_', 'legal hold')(holdId))),
+      TE.bind('holdId', () => TE.fromEither(decodeObjectId('lh_', 'legal hold', 'hold')(holdId))),
       TE.bind('params', () => TE.fromEither(decodeLiftLegalHoldParams(params ?? {}))),
       TE.chainFirst(({ caller, subject }) => subjectExists(caller, subject)),
       TE.chain(({ caller, subject, holdId, params }) =>

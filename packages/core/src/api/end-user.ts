@@ -20,7 +20,7 @@ import { verificationSessionDecider } from '../domain/verification-session/decid
 import { missingInputs } from '../domain/verification-session/end-user.js';
 import { clientSecretInvalid, redactedConflict, type MissingInput } from '../domain/verification-session/rules.js';
 import type { SessionData } from '../domain/verification-session/state.js';
-import { loadStream } from '../ledger/command-handler.js';
+import { currentState } from '../ledger/command-handler.js';
 import { isImage, type FileContentType } from '../ledger/files/content-type.js';
 import { admitFile, type FileStore, type FileStoreError, type StoredFile } from '../ledger/files/file-store.js';
 import { sessionStream } from '../ledger/streams.js';
@@ -114,7 +114,7 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
     if (match === null) return TE.left(clientSecretInvalid());
     const [, id = '', token = ''] = match;
     return pipe(
-      loadStream(runtime, verificationSessionDecider, sessionStream(id)),
+      currentState(runtime, verificationSessionDecider, sessionStream(id)),
       TE.chainEitherK(({ state }) =>
         state._tag === 'Existing' && sameToken(token, runtime.render.token(state.session)) ? E.right(state.session) : E.left(clientSecretInvalid()),
       ),
@@ -190,7 +190,7 @@ export const createEndUserOperations = (runtime: LedgerRuntime, fileStore: FileS
       // files: this one must go too, and the upload fails.
       TE.chainFirst(({ session, file }) =>
         pipe(
-          loadStream(runtime, verificationSessionDecider, sessionStream(session.id)),
+          currentState(runtime, verificationSessionDecider, sessionStream(session.id)),
           TE.chain(({ state }) =>
             state._tag === 'Existing' && state.session.redaction !== null
               ? pipe(

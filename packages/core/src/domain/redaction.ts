@@ -8,7 +8,9 @@ import type { Address, DateParts, ProvidedContact, VerifiedOutputs } from './sha
  */
 
 export const REDACTED = '[redacted]';
-export const REDACTED_DATE: DateParts = { day: 1, month: 1, year: 1 };
+/** The placeholder of any redacted date; typed as a full calendar date so every date field takes it. */
+export const REDACTED_CALENDAR_DATE = { day: 1, month: 1, year: 1 } as const;
+export const REDACTED_DATE: DateParts = REDACTED_CALENDAR_DATE;
 
 const redactString = (value: string | null): string | null => (value === null ? null : REDACTED);
 const redactDate = (value: DateParts | null): DateParts | null => (value === null ? null : REDACTED_DATE);

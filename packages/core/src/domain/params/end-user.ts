@@ -34,7 +34,7 @@ const address: Codec<Address> = refine(
 );
 
 const countryCode: Codec<string> = refine(str({ maxLength: 3 }), 'country', (code, param) =>
-  /^[A-Za-z]{2,3}$/.test(code) ? E.right(code.toUpperCase()) : E.left(invalidParameter(param, `Invalid ${param}: expected an ISO 3166-1 alpha-2 country code (or UTO, ICAO's specimen state)`)),
+  /^([A-Za-z]{2}|UTO)$/i.test(code) ? E.right(code.toUpperCase()) : E.left(invalidParameter(param, `Invalid ${param}: expected an ISO 3166-1 alpha-2 country code (or UTO, ICAO's specimen state)`)),
 );
 
 const documentParams = strictObject(

@@ -1,4 +1,4 @@
-import { REDACTED, redactAddress, redactProvidedContact, redactReport, redactVerifiedOutputs } from '../redaction.js';
+import { REDACTED, REDACTED_CALENDAR_DATE, redactAddress, redactProvidedContact, redactReport, redactVerifiedOutputs } from '../redaction.js';
 import type { DocumentFields } from '../shared/end-user-inputs.js';
 import type { ProvidedIdentity } from '../shared/values.js';
 import type { VerificationSessionEvent } from './events.js';
@@ -58,7 +58,7 @@ export const redactSessionEvent = (event: VerificationSessionEvent): Verificatio
 };
 
 const redactDocumentFields = (fields: DocumentFields): DocumentFields => {
-  const date = { day: 1, month: 1, year: 1 };
+  const date = REDACTED_CALENDAR_DATE;
   return {
     ...(fields.first_name === undefined ? {} : { first_name: REDACTED }),
     ...(fields.last_name === undefined ? {} : { last_name: REDACTED }),
@@ -76,7 +76,7 @@ const redactDocumentFields = (fields: DocumentFields): DocumentFields => {
 const redactProvidedIdentity = (identity: ProvidedIdentity): ProvidedIdentity => ({
   ...(identity.first_name === undefined ? {} : { first_name: REDACTED }),
   ...(identity.last_name === undefined ? {} : { last_name: REDACTED }),
-  ...(identity.dob === undefined ? {} : { dob: { day: 1, month: 1, year: 1 } }),
+  ...(identity.dob === undefined ? {} : { dob: REDACTED_CALENDAR_DATE }),
   ...(identity.id_number === undefined ? {} : { id_number: REDACTED }),
   ...(identity.id_number_type === undefined ? {} : { id_number_type: identity.id_number_type }),
 });
