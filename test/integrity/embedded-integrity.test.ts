@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testFile } from '@idledger/core';
+import { createMemoryKeyStore, testFile } from '@idledger/core';
 import { defaultFilesDirectory, openEmbeddedLedger, openLedgerDatabase } from '@idledger/store-sqlite';
 import { EVENTS_JSONL, openNote, parseCheckpoint, verifyExport } from '@idledger/integrity';
 import * as E from 'fp-ts/lib/Either.js';
@@ -137,5 +137,12 @@ describe('integrity of the embedded ledger', () => {
     await reopened.whenIdle();
     expect(stored()).toEqual([]);
     await reopened.close();
+  });
+
+  it('refuses a signing configuration it could not use at open, not at the first export', async () => {
+    await expect(openEmbeddedLedger({ file: join(dir, 'bad-signer.db'), signingKey: 'PRIVATE+KEY+not-a-key' })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('signingKey') });
+    await expect(
+      openEmbeddedLedger({ file: join(dir, 'no-signer.db'), keyStore: createMemoryKeyStore(), checkpoints: { everyEvents: 10 } }),
+    ).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('signingKey') });
   });
 });

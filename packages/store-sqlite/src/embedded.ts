@@ -73,6 +73,14 @@ const storedTokenKey = (database: Database.Database): string => {
   return (database.prepare("SELECT value FROM embedded_settings WHERE name = 'token_key'").get() as { value: string }).value;
 };
 
+const invalidConfig = (message: string) => Object.assign(new TypeError(`Invalid idledger configuration: ${message}`), { code: 'invalid_config' });
+
+const signerFrom = (signingKey: string): NoteSigner => {
+  const parsed = parseSignerKey(signingKey);
+  if (E.isLeft(parsed)) throw invalidConfig(`signingKey: ${describeNoteError(parsed.left)}`);
+  return parsed.right;
+};
+
 export const defaultKeyFile = (file: string): string => (file === ':memory:' ? ':memory:' : `${file}.keys`);
 
 /** Where the embedded ledger keeps uploaded files unless told otherwise. */
@@ -99,6 +107,11 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
   // one commit per command instead of two. The serializer is the one the ledger builds from these keys.
   const store = createSqliteEventStore(database, { projection: readModel.appendProjection(createEventSerializer(sealingPersonalData(keyStore))) });
   try {
+    // Checked at open, not at the first export or scheduled checkpoint.
+    const configuredSigner = signingKey === undefined ? undefined : signerFrom(signingKey);
+    if (configuredSigner === undefined && ownKeys === undefined && checkpoints !== undefined) {
+      throw invalidConfig('checkpoints with a custom keyStore need a signingKey to sign them');
+    }
     const ledger = await createIdentityLedger({
       tokenKey: storedTokenKey(database),
       // Kept with the data keys: fingerprints of requests that carried personal data must not be
@@ -113,12 +126,8 @@ export const openEmbeddedLedger = async (config: EmbeddedLedgerConfig): Promise<
     });
     const countEvents = database.prepare('SELECT count(*) AS count FROM events');
     const signer = (): NoteSigner => {
-      if (signingKey !== undefined) {
-        const parsed = parseSignerKey(signingKey);
-        if (E.isLeft(parsed)) throw Object.assign(new TypeError(`Invalid idledger configuration: signingKey: ${describeNoteError(parsed.left)}`), { code: 'invalid_config' });
-        return parsed.right;
-      }
-      if (ownKeys === undefined) throw Object.assign(new TypeError('Invalid idledger configuration: a custom keyStore needs a signingKey to sign exports'), { code: 'invalid_config' });
+      if (configuredSigner !== undefined) return configuredSigner;
+      if (ownKeys === undefined) throw invalidConfig('a custom keyStore needs a signingKey to sign exports');
       return ownKeys.ledgerSigner();
     };
     const eventCount = () => Number((countEvents.get() as { count: number | bigint }).count);

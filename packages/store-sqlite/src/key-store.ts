@@ -29,14 +29,14 @@ export type SqliteKeyStore = KeyStore & {
    */
   readonly ledgerSigner: () => NoteSigner;
   /**
-   * A new signing key under the same origin, kept (and current from then on) only when `adopt` is
-   * called, after its succession is recorded. The previous key stays in the file.
-   */
-  /**
    * A named random secret of 32 bytes, created on first use and kept with the keys (for example
    * the key of request fingerprints), never in the ledger file.
    */
   readonly secret: (name: string) => Uint8Array;
+  /**
+   * A new signing key under the same origin, kept (and current from then on) only when `adopt` is
+   * called, after its succession is recorded. The previous key stays in the file.
+   */
   readonly prepareRotation: () => { readonly previous: NoteSigner; readonly next: NoteSigner; readonly adopt: () => void };
   readonly close: () => void;
 };

@@ -193,6 +193,9 @@ describe('rebuild', () => {
     steered.resume();
     await first;
     await expect(readModel.rebuild(store, serializerFor(store), { projections: ['nope' as ProjectionName] })).rejects.toThrow(/Unknown projection/);
+    for (const batchSize of [0, 2.5, Number.NaN]) {
+      await expect(readModel.rebuild(store, serializerFor(store), { batchSize })).rejects.toThrow(/batchSize must be a positive integer/);
+    }
     await expectAnswers(readModel);
   });
 

@@ -80,7 +80,9 @@ export const rebuildReadModel = async (
   for (const name of selected) {
     if (!(PROJECTIONS as ReadonlyArray<string>).includes(name)) throw new TypeError(`Unknown projection '${String(name)}'`);
   }
-  const batchSize = Math.max(1, options.batchSize ?? 5000);
+  const batchSize = options.batchSize ?? 5000;
+  // A fraction or NaN would end a page early (read as the log's end) or never end a step.
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
   const everything = PROJECTIONS.every((name) => selected.has(name));
   const built = withDependencies(selected);
   const checkpoints = createCheckpoints(database);
