@@ -1,4 +1,4 @@
-import { TEST_REGISTRY_MISMATCH, TEST_REGISTRY_UNKNOWN } from '@idledger/core';
+import { createMemoryFileStore, TEST_REGISTRY_MISMATCH, TEST_REGISTRY_UNKNOWN, type FileStore } from '@idledger/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAll, JENNY, runFlow, specimenPassport, td1, TD3_SPECIMEN, validDocument, validPassport, type FlowInput } from './flow.js';
 
@@ -204,5 +204,17 @@ describe('each last_error code from its test input, through the real pipeline', 
     expect(report.id_number.id_number).toBeUndefined();
     const expanded = await ledger.identity.verificationReports.retrieve(report.id, { expand: ['id_number.id_number'] });
     expect(expanded.id_number?.id_number).toBe('6789');
+  });
+});
+
+describe('the files of an attempt', () => {
+  it('are each read once, though the document check and the face match both look at the front', async () => {
+    const inner = createMemoryFileStore();
+    const reads: Array<string> = [];
+    const fileStore: FileStore = { ...inner, get: (id, owner) => (reads.push(id), inner.get(id, owner)) };
+    const { after } = await runFlow({ create: withSelfie, selfie: {}, config: { fileStore, simulatedDelayMs: 0 } });
+    expect(after.status).toBe('verified');
+    expect(reads).toHaveLength(2);
+    expect(new Set(reads).size).toBe(2);
   });
 });

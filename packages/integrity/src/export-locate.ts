@@ -16,6 +16,21 @@ export const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<Mani
     else matched.add(at);
   });
   const unmatchedRecords = new Set(records.map((_, index) => index).filter((index) => !matched.has(index)));
+  // By event id, in manifest order, with a cursor past the records already taken: a lookup per line
+  // instead of a scan of every record (a hostile bundle may hold many), each index passed once.
+  const unmatchedByEventId = new Map<string, { readonly indices: Array<number>; next: number }>();
+  for (const index of unmatchedRecords) {
+    const id = records[index]!.event_id;
+    const same = unmatchedByEventId.get(id);
+    if (same === undefined) unmatchedByEventId.set(id, { indices: [index], next: 0 });
+    else same.indices.push(index);
+  }
+  const firstUnmatchedWith = (eventId: string | undefined): number | undefined => {
+    const same = eventId === undefined ? undefined : unmatchedByEventId.get(eventId);
+    if (same === undefined) return undefined;
+    while (same.next < same.indices.length && !unmatchedRecords.has(same.indices[same.next]!)) same.next++;
+    return same.indices[same.next];
+  };
   const eventIdOf = (line: string) => {
     const parsed = parseRecord(line);
     return E.isRight(parsed) ? parsed.right.header.event_id : undefined;
@@ -23,7 +38,7 @@ export const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<Mani
   for (const lineIndex of unmatchedLines) {
     const eventId = eventIdOf(lines[lineIndex]!);
     // Same event id, or else the same place in the file: a record changed in place.
-    let modifies = [...unmatchedRecords].find((index) => eventId !== undefined && records[index]!.event_id === eventId);
+    let modifies = firstUnmatchedWith(eventId);
     if (modifies === undefined && unmatchedRecords.has(lineIndex) && lines.length === records.length) modifies = lineIndex;
     if (modifies !== undefined) {
       unmatchedRecords.delete(modifies);
@@ -54,9 +69,10 @@ export const locate = (lines: ReadonlyArray<string>, records: ReadonlyArray<Mani
   }
   // Among the records that are present unchanged, the file must keep the manifest's order.
   let highest = -1;
+  const changedLines = new Set(unmatchedLines);
   lineDigests.forEach((digest, lineIndex) => {
     const at = expectedAt.get(digest);
-    if (at === undefined || unmatchedLines.includes(lineIndex)) return;
+    if (at === undefined || changedLines.has(lineIndex)) return;
     if (at < highest) {
       const record = records[at]!;
       findings.push({

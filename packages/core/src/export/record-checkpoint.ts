@@ -43,7 +43,8 @@ export const recordKeyRotation = async (deps: CheckpointDeps, previous: NoteSign
 
 const appendToLedgerStream = async (deps: CheckpointDeps, ledgerEvent: CheckpointEvent): Promise<E.Either<string, void>> => {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await deps.store.readStream(CHECKPOINT_STREAM)();
+    // Only the last event: the chain goes on from it, and the stream grows with every checkpoint.
+    const existing = await deps.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 })();
     if (E.isLeft(existing) && existing.left._tag !== 'StreamNotFound') return E.left(`reading ${CHECKPOINT_STREAM}: ${existing.left._tag}`);
     const events = E.isRight(existing) ? existing.right : [];
     const last = events[events.length - 1];

@@ -1,3 +1,4 @@
+import type * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
@@ -43,6 +44,8 @@ type Answer<A> = TE.TaskEither<ProviderFailure, ProviderAnswer<A>>;
 
 export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => {
   /** A file gone from the store is a finding (`file_missing`), a failing store a retry. */
+  type Load = (id: string) => TE.TaskEither<ProviderFailure, FileContent | 'file_missing'>;
+
   const load = (id: string, session: SessionData): TE.TaskEither<ProviderFailure, FileContent | 'file_missing'> =>
     pipe(
       deps.fileStore.get(id, session.id),
@@ -56,13 +59,23 @@ export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => 
 
   const ask = <A>(provider: string, call: TE.TaskEither<ProviderFailure, A>) => withTimeout(provider, deps.providerTimeoutMs, call);
 
-  const documentAnswer = (session: SessionData, providers: Providers): Answer<NonNullable<AttemptAnswers['document']>> => {
+  /** Each file of one attempt read once, however many checks look at it (the document's front: two). */
+  const loaderFor = (session: SessionData): Load => {
+    const read = new Map<string, Promise<E.Either<ProviderFailure, FileContent | 'file_missing'>>>();
+    return (id) => () => {
+      const pending = read.get(id) ?? load(id, session)();
+      read.set(id, pending);
+      return pending;
+    };
+  };
+
+  const documentAnswer = (session: SessionData, providers: Providers, loadFile: Load): Answer<NonNullable<AttemptAnswers['document']>> => {
     const document = session.collected.document;
     if (document === null) return TE.right('file_missing');
     return pipe(
       TE.Do,
-      TE.bind('front', () => load(document.front, session)),
-      TE.bind('back', () => (document.back === null ? TE.right(null) : load(document.back, session))),
+      TE.bind('front', () => loadFile(document.front)),
+      TE.bind('back', () => (document.back === null ? TE.right(null) : loadFile(document.back))),
       TE.chain(({ front, back }): Answer<NonNullable<AttemptAnswers['document']>> =>
         front === 'file_missing' || back === 'file_missing'
           ? TE.right('file_missing')
@@ -71,13 +84,13 @@ export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => 
     );
   };
 
-  const selfieAnswer = (session: SessionData, providers: Providers): Answer<NonNullable<AttemptAnswers['selfie']>> => {
+  const selfieAnswer = (session: SessionData, providers: Providers, loadFile: Load): Answer<NonNullable<AttemptAnswers['selfie']>> => {
     const { selfie, document } = session.collected;
     if (selfie === null || document === null) return TE.right('file_missing');
     return pipe(
       TE.Do,
-      TE.bind('selfie', () => load(selfie.selfie, session)),
-      TE.bind('document', () => load(document.front, session)),
+      TE.bind('selfie', () => loadFile(selfie.selfie)),
+      TE.bind('document', () => loadFile(document.front)),
       TE.chain(({ selfie: face, document: front }): Answer<NonNullable<AttemptAnswers['selfie']>> =>
         face === 'file_missing' || front === 'file_missing' ? TE.right('file_missing') : ask('face_matcher', providers.faceMatcher.match({ selfie: face, document: front })),
       ),
@@ -89,10 +102,11 @@ export const createCheckingVerifier = (deps: CheckingVerifierDeps): Verifier => 
     const providers = session.livemode ? deps.providers.live : deps.providers.test;
     const checks = checksOf(session);
     const question = checks.includes('id_number') ? registryQuestion(idNumberClaimOf(session, utcDateOf(request.now))) : undefined;
+    const loadFile = loaderFor(session);
     return pipe(
       TE.Do,
-      TE.bind('document', () => (checks.includes('document') ? documentAnswer(session, providers) : TE.right(undefined))),
-      TE.bind('selfie', () => (checks.includes('selfie') ? selfieAnswer(session, providers) : TE.right(undefined))),
+      TE.bind('document', () => (checks.includes('document') ? documentAnswer(session, providers, loadFile) : TE.right(undefined))),
+      TE.bind('selfie', () => (checks.includes('selfie') ? selfieAnswer(session, providers, loadFile) : TE.right(undefined))),
       TE.bind('registry', () => (question === undefined ? TE.right(undefined) : ask('id_registry', providers.idRegistry.lookup(question)))),
       TE.map(({ document, selfie, registry }) =>
         assessAttempt({
