@@ -1,4 +1,4 @@
-import type { EventFilter, JsonValue, RecordedEvent } from '@idledger/core/ledger';
+import { matchesFilter, type EventFilter, type JsonValue, type RecordedEvent } from '@idledger/core/ledger';
 
 /**
  * The rows of the `events` table: their shape, how one becomes a RecordedEvent, and a filter's
@@ -19,9 +19,7 @@ export interface EventRow {
 
 export const COLUMNS = 'position, stream, revision, event_id, type, data, metadata, recorded_at';
 /** The SQL filter's rule, for rows already in hand. */
-export const matches = (filter: EventFilter | undefined, row: EventRow): boolean =>
-  (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => row.stream.startsWith(prefix))) &&
-  (filter?.eventTypes === undefined || filter.eventTypes.includes(row.type));
+export const matches = (filter: EventFilter | undefined, row: EventRow): boolean => matchesFilter({ streamName: row.stream, type: row.type }, filter);
 
 export const INT64_MAX = 9_223_372_036_854_775_807n;
 

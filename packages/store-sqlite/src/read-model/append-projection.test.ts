@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { serializerFor } from '@idledger/core/testing';
-import { createMemoryReadModel, PROJECTED_STREAM_PREFIXES, type EventSerializer, type EventStore, type RecordedEvent } from '@idledger/core/ledger';
+import { createMemoryReadModel, matchesFilter, PROJECTED_STREAM_PREFIXES, type EventSerializer, type EventStore, type RecordedEvent } from '@idledger/core/ledger';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,7 +54,7 @@ const copy = async (store: EventStore, event: RecordedEvent) => {
   return appended.right.position;
 };
 
-const isProjected = (event: RecordedEvent) => PROJECTED_STREAM_PREFIXES.some((prefix) => event.streamName.startsWith(prefix));
+const isProjected = (event: RecordedEvent) => matchesFilter(event, { streamPrefixes: PROJECTED_STREAM_PREFIXES });
 
 /** The copied log, decoded as the runner decodes it (its positions are the file's, not the original's). */
 const decodedLog = async (store: EventStore) => {

@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   PROJECTED_STREAM_PREFIXES,
   idempotencyScope,
+  matchesFilter,
   type EventSerializer,
   type EventStore,
   type GlobalPosition,
@@ -112,7 +113,8 @@ export const createSqliteReadModel = (database: Database.Database): SqliteReadMo
   const projected = filterClause({ streamPrefixes: PROJECTED_STREAM_PREFIXES });
   // Prepared on first use: a read model may live in a file without an event log.
   let lastProjectedBefore: Database.Statement | undefined;
-  const isProjected = (event: RecordedEvent) => PROJECTED_STREAM_PREFIXES.some((prefix) => event.streamName.startsWith(prefix));
+  const projectedStreams = { streamPrefixes: PROJECTED_STREAM_PREFIXES };
+  const isProjected = (event: RecordedEvent) => matchesFilter(event, projectedStreams);
 
   /** Inside the append's transaction: folds the appended events if the views stand right before them. */
   const applyAppended = (serializer: EventSerializer, recorded: ReadonlyArray<RecordedEvent>): GlobalPosition | undefined => {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { appendProblem, invalidAppend, satisfiesExpectedRevision, storeClosed } from './append-checks.js';
 import { serialSubscription } from './serial-subscription.js';
+import { matchesFilter } from './port.js';
 import type {
   ActualRevision,
   AppendResult,
@@ -67,14 +68,6 @@ const normaliseAndFreeze = (value: JsonValue): JsonValue => {
 
 const storableJson = (value: JsonValue): JsonValue => normaliseAndFreeze(structuredClone(value));
 
-
-const matchesFilter = (event: { readonly streamName: string; readonly type: string }, filter?: EventFilter): boolean => {
-  if (filter === undefined) return true;
-  const { streamPrefixes, eventTypes } = filter;
-  if (streamPrefixes !== undefined && !streamPrefixes.some((prefix) => event.streamName.startsWith(prefix))) return false;
-  if (eventTypes !== undefined && !eventTypes.includes(event.type)) return false;
-  return true;
-};
 
 // A fresh shell per read: the shared data is frozen, the Date is new, so no caller can alter the log.
 const snapshot = (e: StoredEvent): RecordedEvent =>

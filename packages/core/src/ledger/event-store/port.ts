@@ -74,6 +74,11 @@ export interface EventFilter {
   readonly eventTypes?: ReadonlyArray<string>;
 }
 
+/** The filter's rule, for events in hand (adapters that filter in their query keep the same rule there). */
+export const matchesFilter = (event: { readonly streamName: string; readonly type: string }, filter?: EventFilter): boolean =>
+  (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => event.streamName.startsWith(prefix))) &&
+  (filter?.eventTypes === undefined || filter.eventTypes.includes(event.type));
+
 export interface SubscribeOptions {
   /** Exclusive: the first event delivered is the one after this position. `'start'`: from the beginning. */
   readonly from: GlobalPosition | 'start';
