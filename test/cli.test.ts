@@ -105,6 +105,9 @@ describe('idledger', () => {
     expect(verified.out).toMatch(/^OK: \d+ records, 0 problems/m);
 
     expect((await run('audit', 'export', '--db', db, '--out', out)).code).toBe(2);
+    const unknown = await run('audit', 'export', '--db', db, '--out', join(directory, 'export-unknown'), '--session', 'vs_does_not_exist');
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining("--session: No such verification session: 'vs_does_not_exist'") });
+    expect(existsSync(join(directory, 'export-unknown'))).toBe(false);
 
     const lines = readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n');
     const eventId = (JSON.parse(lines[2]!) as { header: { event_id: string } }).header.event_id;

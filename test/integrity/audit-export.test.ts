@@ -30,22 +30,28 @@ const verifiers = [right(parseVerifierKey(signer.verifierKey))];
 let ledger: IdentityLedger;
 let ids: { verified: string; failed: string; redacted: string; customer: string };
 
-const exportOf = async (query: Parameters<typeof exportAudit>[1] = {}) =>
-  right(
-    await exportAudit(
-      {
-        store: ledger.store,
-        serializer: ledger.serializer,
-        signer,
-        origin: 'idledger.test/ledger',
-        generator: 'idledger test',
-        clock: () => new Date(),
-        newEventId: () => crypto.randomUUID(),
-        actor: { type: 'system', component: 'audit-export' },
-      },
-      query,
-    ),
+const attemptExport = async (query: Parameters<typeof exportAudit>[1] = {}) =>
+  exportAudit(
+    {
+      store: ledger.store,
+      serializer: ledger.serializer,
+      signer,
+      origin: 'idledger.test/ledger',
+      generator: 'idledger test',
+      clock: () => new Date(),
+      newEventId: () => crypto.randomUUID(),
+      actor: { type: 'system', component: 'audit-export' },
+    },
+    query,
   );
+
+const exportOf = async (query: Parameters<typeof exportAudit>[1] = {}) => right(await attemptExport(query));
+
+const eventCount = async () => {
+  let count = 0;
+  for await (const _event of ledger.store.readAll()) count += 1;
+  return count;
+};
 
 beforeAll(async () => {
   const store = createMemoryEventStore();
@@ -200,6 +206,26 @@ describe('the audit export', () => {
       expect(result.ok).toBe(false);
       expect(result.findings.length).toBeGreaterThan(0);
     }
+  });
+
+  it.each([
+    { query: { session: 'vs_does_not_exist' }, param: 'session', mentions: 'vs_does_not_exist' },
+    { query: { customer: 'cus_does_not_exist' }, param: 'customer', mentions: 'cus_does_not_exist' },
+    { query: { from: new Date('nope') }, param: 'from', mentions: '`from`' },
+    { query: { to: new Date('nope') }, param: 'to', mentions: '`to`' },
+    { query: { from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-01-01T00:00:00Z') }, param: 'to', mentions: '`to`' },
+    { query: { from: new Date('2030-01-02T00:00:00Z'), to: new Date('2030-01-01T00:00:00Z') }, param: 'to', mentions: '`to`' },
+  ])('refuses a query naming what cannot be selected ($param: $mentions) and records nothing', async ({ query, param, mentions }) => {
+    await ledger.whenIdle();
+    const before = await eventCount();
+    const refused = await attemptExport(query);
+    expect(refused).toEqual(E.left({ _tag: 'InvalidExportQuery', param, message: expect.stringContaining(mentions) }));
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('accepts a named session and customer that exist, within a non-empty time range', async () => {
+    const bundle = await exportOf({ session: ids.verified, customer: ids.customer, from: new Date(0), to: new Date('2999-01-01T00:00:00Z') });
+    expect(bundle.records).toBeGreaterThan(0);
   });
 
   it("carries a subject's compliance record: holds placed and redactions refused", async () => {

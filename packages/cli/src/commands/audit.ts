@@ -25,7 +25,11 @@ export const auditExport: Command<ExportOptions> = async (options, io) => {
       ...(options.to === undefined ? {} : { to: options.to }),
       ...(options.includePersonalData ? { includePersonalData: true } : {}),
     });
-    if (E.isLeft(bundle)) throw cliFailure(`The export failed: ${toJson(bundle.left)}`);
+    if (E.isLeft(bundle)) {
+      // A refused query is a usage error, like a non-empty --out: nothing was recorded.
+      if (bundle.left._tag === 'InvalidExportQuery') throw cliFailure(`--${bundle.left.param}: ${bundle.left.message}`, 2);
+      throw cliFailure(`The export failed: ${toJson(bundle.left)}`);
+    }
     for (const [name, bytes] of bundle.right.files) {
       const path = join(options.out, name);
       mkdirSync(dirname(path), { recursive: true });

@@ -55,7 +55,14 @@ export interface AuditExportDeps extends LogCheckpointDeps {
   readonly generator: string;
 }
 
-export type AuditExportError = LogCheckpointError;
+/** A query the export refuses before it records anything: `param` names the offending field. */
+export interface InvalidExportQuery {
+  readonly _tag: 'InvalidExportQuery';
+  readonly param: 'session' | 'customer' | 'from' | 'to';
+  readonly message: string;
+}
+
+export type AuditExportError = LogCheckpointError | InvalidExportQuery;
 
 export interface AuditExportBundle {
   /** File name (relative to the export directory) → bytes. */
@@ -78,9 +85,38 @@ const publicData = (data: JsonValue): JsonValue => {
   return rest;
 };
 
+const invalidQuery = (param: InvalidExportQuery['param'], message: string): E.Either<InvalidExportQuery, never> =>
+  E.left({ _tag: 'InvalidExportQuery', param, message });
+
+const isInvalidDate = (date: Date | undefined) => date !== undefined && Number.isNaN(date.getTime());
+
+/**
+ * Checked before the log is read, because an export signs and records a checkpoint: a query that
+ * cannot select what it names must leave the log as it was.
+ */
+const checkQuery = async (store: AuditExportDeps['store'], query: AuditExportQuery): Promise<E.Either<AuditExportError, void>> => {
+  if (isInvalidDate(query.from)) return invalidQuery('from', '`from` is not a valid date.');
+  if (isInvalidDate(query.to)) return invalidQuery('to', '`to` is not a valid date.');
+  if (query.from !== undefined && query.to !== undefined && query.from.getTime() >= query.to.getTime()) {
+    return invalidQuery('to', `\`to\` (${query.to.toISOString()}) must be later than \`from\` (${query.from.toISOString()}): the range [from, to) is empty.`);
+  }
+  const named = [
+    ...(query.session === undefined ? [] : [{ param: 'session' as const, id: query.session, stream: sessionStream(query.session), noun: 'verification session' }]),
+    ...(query.customer === undefined ? [] : [{ param: 'customer' as const, id: query.customer, stream: customerStream(query.customer), noun: 'customer' }]),
+  ];
+  for (const { param, id, stream, noun } of named) {
+    const revision = await store.streamRevision(stream)();
+    if (E.isLeft(revision)) return E.left({ _tag: 'ExportFailed', message: `reading ${stream}: ${revision.left._tag}` });
+    if (revision.right === 'no_stream') return invalidQuery(param, `No such ${noun}: '${id}'.`);
+  }
+  return E.right(undefined);
+};
+
 const statusOf = (state: VerificationSessionState | undefined) => (state?._tag === 'Existing' ? state.session.status : null);
 
 export const exportAudit = async (deps: AuditExportDeps, query: AuditExportQuery = {}): Promise<E.Either<AuditExportError, AuditExportBundle>> => {
+  const checked = await checkQuery(deps.store, query);
+  if (E.isLeft(checked)) return checked;
   const selected: Array<Selected> = [];
   const sessionStates = new Map<string, VerificationSessionState>();
   // A subject's compliance record (holds, refused redactions) travels with it.

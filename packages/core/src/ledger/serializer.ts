@@ -12,7 +12,7 @@ import { redactSessionEvent } from '../domain/verification-session/personal-data
 import type { CommandContext, EventMetadata, LedgerEvent } from './envelope.js';
 import { EventMetadataC } from './envelope.js';
 import type { EventToAppend, JsonValue, RecordedEvent } from './event-store/port.js';
-import { plainPersonalData, type OpenedData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
+import { type OpenedData, type PersonalDataCodec, type PersonalDataError } from './personal-data/sealed-data.js';
 import { CHECKPOINT_STREAM, COMPLIANCE_STREAM_PREFIX, SESSION_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX } from './streams.js';
 import { complianceEvents, decodeComplianceEvent, type ComplianceEvent } from '../domain/compliance/compliance.js';
 import { checkpointEvents, decodeCheckpointEvent, type CheckpointEvent } from '../domain/ledger-checkpoint.js';
@@ -105,11 +105,13 @@ const deserializer =
 
 /**
  * The serializer of any catalog of events: envelope, chain link, and personal data sealed by
- * `personalData` wherever the catalog's redacted form differs from the event.
+ * `personalData` wherever the catalog's redacted form differs from the event. The codec has no
+ * default: the chain commits to the redacted form with a salted commitment, so an event whose
+ * personal data is stored in clear (`plainPersonalData`) by mistake can never verify.
  */
 export const serializerFor = <Event extends DomainEvent>(
   catalog: EventCatalog<Event>,
-  personalData: PersonalDataCodec = plainPersonalData,
+  personalData: PersonalDataCodec,
 ): EventSerializer<Event> => ({
   open: (recorded) => personalData.open(recorded.id, recorded.data),
   serialize: (stream, event, context, occurredAt, eventId, at) => {
@@ -149,7 +151,7 @@ const ledgerCatalog: EventCatalog<LedgerDomainEvent> = {
   redact: redactEvent,
 };
 
-export const createEventSerializer = (personalData: PersonalDataCodec = plainPersonalData): EventSerializer => serializerFor(ledgerCatalog, personalData);
+export const createEventSerializer = (personalData: PersonalDataCodec): EventSerializer => serializerFor(ledgerCatalog, personalData);
 
 const decodeDomainEvent = (stream: string, type: string, schemaVersion: number, data: unknown): E.Either<EventDecodeError, LedgerDomainEvent> => {
   if (stream.startsWith(SESSION_STREAM_PREFIX)) return decodeVerificationSessionEvent(type, schemaVersion, data);

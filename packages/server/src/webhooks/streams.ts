@@ -5,6 +5,7 @@ import { identityError, type Decider, type DomainEvent, type EventDecodeError, t
 import {
   EventMetadataC,
   handleCommand,
+  plainPersonalData,
   serializerFor,
   storeErrorToIdentityError,
   type CommandContext,
@@ -81,8 +82,12 @@ export const writeToStream =
     );
 
 const serializerOf = <Event extends DomainEvent>(codec: StreamCodec<Event>) =>
-  serializerFor<Event>({
-    schemaVersion: codec.schemaVersion,
-    decode: (_stream, type, schemaVersion, data) => codec.decode(type, schemaVersion, data),
-    redact: (_stream, event) => event,
-  });
+  // Nothing is redacted in these streams, so no event has personal data to seal.
+  serializerFor<Event>(
+    {
+      schemaVersion: codec.schemaVersion,
+      decode: (_stream, type, schemaVersion, data) => codec.decode(type, schemaVersion, data),
+      redact: (_stream, event) => event,
+    },
+    plainPersonalData,
+  );
