@@ -52,7 +52,8 @@ describe('authentication', () => {
   it('a caller without a valid key is answered from its headers: a body over the limit is a 401, not a 413', async () => {
     const { baseUrl } = await start({ maxBodyBytes: 1024 });
     const oversized = `type=document&metadata[a]=${'x'.repeat(4096)}`;
-    for (const headers of [{}, { Authorization: 'Bearer sk_test_unknown_key_1234' }]) {
+    const callers: Array<Record<string, string>> = [{}, { Authorization: 'Bearer sk_test_unknown_key_1234' }];
+    for (const headers of callers) {
       const response = await fetch(`${baseUrl}/v1/identity/verification_sessions`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
