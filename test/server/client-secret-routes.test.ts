@@ -39,11 +39,12 @@ const echo = (body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/v1/identity/verification_pages/vp_1/echo`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body });
 
 describe('routes authorized by a client_secret', () => {
-  it('hand the route the session and mode the secret names, without the secret among the parameters', async () => {
+  it('hand the route the secret as its principal, without the secret among the parameters', async () => {
     const response = await echo('client_secret=vs_abc123_secret_test_TOKEN42&id_number=123');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      principal: { kind: 'client_secret', sessionId: 'vs_abc123', clientSecret: 'vs_abc123_secret_test_TOKEN42', livemode: false },
+      // The session and mode it names are the ledger's to read, against the session itself.
+      principal: { kind: 'client_secret', clientSecret: 'vs_abc123_secret_test_TOKEN42' },
       params: { id_number: '123' },
       path: { id: 'vp_1' },
     });

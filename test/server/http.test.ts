@@ -49,6 +49,47 @@ describe('authentication', () => {
     expect(response.status).toBe(401);
   });
 
+  it('a caller without a valid key is answered from its headers: a body over the limit is a 401, not a 413', async () => {
+    const { baseUrl } = await start({ maxBodyBytes: 1024 });
+    const oversized = `type=document&metadata[a]=${'x'.repeat(4096)}`;
+    const callers: Array<Record<string, string>> = [{}, { Authorization: 'Bearer sk_test_unknown_key_1234' }];
+    for (const headers of callers) {
+      const response = await fetch(`${baseUrl}/v1/identity/verification_sessions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: oversized,
+      });
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it('a caller without a key gets its 401 before it has finished sending the body', async () => {
+    const { port } = await start();
+    const { request } = await import('node:http');
+    const outgoing = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v1/identity/verification_sessions',
+      agent: false,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+    });
+    const answered = new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      outgoing.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      outgoing.on('error', reject);
+    });
+    // The body is left open: a server that read it before the key would never answer.
+    outgoing.write('type=document&metadata[a]=');
+    const { status, body } = await answered;
+    outgoing.destroy();
+    expect(status).toBe(401);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'api_key_missing' } });
+  });
+
   it('HTTP Basic with the key as user name is accepted; the mode follows the key', async () => {
     const { baseUrl } = await start();
     const response = await fetch(`${baseUrl}/v1/identity/verification_sessions`, {

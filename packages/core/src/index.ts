@@ -43,3 +43,4 @@ export { startCheckpointer, type CheckpointSchedule, type Checkpointer } from '.
 export { recordKeyRotation } from './export/record-checkpoint.js';
 export { base62 } from './api/ids.js';
 export { idempotencyInUse, idempotencyMismatch } from './api/runtime.js';
+export { isValidApiKey, livemodeOfKey } from './api/runtime.js';

@@ -102,12 +102,19 @@ export const createIdentityServer = (config: IdentityServerConfig): IdentityServ
       const result = await authorized.right({ path: found.path, params: form.right, requestId, bytes: bytes.right });
       return E.isLeft(result) ? failure(result.left) : { status: 200, body: result.right };
     }
-    const body = await readBody(request, maxBodyBytes);
-    if (found === undefined) return failure(unrecognizedUrl(method, path));
-    if (E.isLeft(body)) return failure(body.left);
-    // A secret key is checked before anything about the request is looked at, as Stripe does.
+    if (found === undefined) {
+      request.resume();
+      return failure(unrecognizedUrl(method, path));
+    }
+    // A secret key is checked before anything about the request is looked at, as Stripe does: a
+    // caller without one is answered from the headers alone and its body discarded unread.
     const authorized = authorize(found.route, headerValue(request.headers.authorization));
-    if (E.isLeft(authorized)) return failure(authorized.left);
+    if (E.isLeft(authorized)) {
+      request.resume();
+      return failure(authorized.left);
+    }
+    const body = await readBody(request, maxBodyBytes);
+    if (E.isLeft(body)) return failure(body.left);
     const contentType = checkContentType(headerValue(request.headers['content-type']), body.right);
     if (E.isLeft(contentType)) return failure(contentType.left);
     const form = parseForm(method === 'POST' && body.right !== '' ? (query === '' ? body.right : `${query}&${body.right}`) : query);

@@ -96,6 +96,9 @@ const API_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
 
 export const isValidApiKey = (key: string): boolean => API_KEY.test(key);
 
+/** Whether a secret key is a live one: the mode of a request follows its key. */
+export const livemodeOfKey = (key: string): boolean => API_KEY.exec(key)?.[2] === 'live';
+
 export const callerOf = (runtime: LedgerRuntime, options: RequestOptions | undefined): E.Either<IdentityError, Caller> => {
   const key = options?.apiKey ?? runtime.apiKey;
   if (!isValidApiKey(key)) {
@@ -110,7 +113,7 @@ export const callerOf = (runtime: LedgerRuntime, options: RequestOptions | undef
   }
   const requestId = options?.requestId ?? runtime.ids.request();
   return E.right({
-    livemode: API_KEY.exec(key)?.[2] === 'live',
+    livemode: livemodeOfKey(key),
     actor: { type: 'api_key', key: labelApiKey(key) },
     requestId,
     correlationId: options?.correlationId ?? requestId,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { isValidApiKey, livemodeOfKey } from '@idledger/core';
 import { labelApiKey } from '@idledger/core/ledger';
 import { wireError, type WireError } from './wire-error.js';
 
@@ -19,15 +20,11 @@ export interface SecretKeyPrincipal {
 
 export interface ClientSecretPrincipal {
   readonly kind: 'client_secret';
-  readonly sessionId: string;
   readonly clientSecret: string;
-  readonly livemode: boolean;
 }
 
-const SECRET_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
-const CLIENT_SECRET = /^(vs_[A-Za-z0-9]+)_secret_(test|live)_[A-Za-z0-9]+$/;
-
-export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
+/** The shape of a session's client secret, only to refuse one early; the ledger parses and checks it against its session. */
+const CLIENT_SECRET_SHAPE = /^vs_[A-Za-z0-9]+_secret_(test|live)_[A-Za-z0-9]+$/;
 
 /** The label of a key safe for messages and logs: its prefix and last four characters (short keys: the prefix only). */
 export const keyLabel = (key: string): string => (key.length > 12 ? labelApiKey(key) : `${/^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? ''}…`);
@@ -40,7 +37,7 @@ export interface KeyRing {
 }
 
 export const keyRing = (keys: ReadonlyArray<string>): KeyRing => {
-  const invalid = keys.find((key) => !isSecretKey(key));
+  const invalid = keys.find((key) => !isValidApiKey(key));
   if (invalid !== undefined) throw new TypeError(`Not a secret key (sk_test_…, sk_live_…, rk_test_… or rk_live_…): ${keyLabel(invalid)}`);
   if (keys.length === 0) throw new TypeError('At least one API key is required.');
   const digests = new Set(keys.map(digest));
@@ -68,25 +65,24 @@ export const authenticateSecretKey = (ring: KeyRing, authorization: string | und
       ),
     );
   }
-  if (CLIENT_SECRET.test(key)) {
+  if (CLIENT_SECRET_SHAPE.test(key)) {
     return E.left(unauthorized('secret_key_required', 'This endpoint requires a secret key. A VerificationSession client_secret is never accepted here.'));
   }
-  if (!isSecretKey(key)) {
+  if (!isValidApiKey(key)) {
     return E.left(unauthorized('secret_key_required', `This endpoint requires a secret key (sk_… or rk_…); got ${keyLabel(key)}.`));
   }
   if (!ring.has(key)) return E.left(unauthorized('api_key_invalid', `Invalid API Key provided: ${keyLabel(key)}`));
-  return E.right({ kind: 'secret_key', apiKey: key, livemode: SECRET_KEY.exec(key)?.[2] === 'live' });
+  return E.right({ kind: 'secret_key', apiKey: key, livemode: livemodeOfKey(key) });
 };
 
 /**
- * Reads a `client_secret` parameter into the session it claims to belong to. Only its form is
+ * Takes a `client_secret` parameter as the principal of a hosted-flow call. Only its form is
  * checked here; the hosted-flow endpoints then check it against that session's current token.
  */
 export const clientSecretPrincipal = (clientSecret: unknown): E.Either<WireError, ClientSecretPrincipal> => {
   if (typeof clientSecret !== 'string' || clientSecret === '') {
     return E.left(wireError(401, 'client_secret_required', 'This endpoint is authorized by the VerificationSession client_secret.', 'client_secret'));
   }
-  const match = CLIENT_SECRET.exec(clientSecret);
-  if (!match) return E.left(wireError(401, 'client_secret_invalid', 'Invalid client_secret.', 'client_secret'));
-  return E.right({ kind: 'client_secret', sessionId: match[1]!, clientSecret, livemode: match[2] === 'live' });
+  if (!CLIENT_SECRET_SHAPE.test(clientSecret)) return E.left(wireError(401, 'client_secret_invalid', 'Invalid client_secret.', 'client_secret'));
+  return E.right({ kind: 'client_secret', clientSecret });
 };
